@@ -1,0 +1,112 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { listSessions } from '#lib/coaching/sessions'
+import { listOpenActionPlans } from '#lib/plans/action-plans'
+import { listPrograms } from '#lib/programs/programs'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { Card, EmptyState, PageHeader } from '~/components/layout'
+import { requireUserId } from '~/utils/auth.server'
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const userId = await requireUserId(request, context)
+  const [sessions, actionPlans, programs] = await Promise.all([
+    listSessions(context.db, { userId, limit: 10 }),
+    listOpenActionPlans(context.db, { userId, limit: 10 }),
+    listPrograms(context.db, { userId }),
+  ])
+  return { sessions, actionPlans, programs }
+}
+
+const stageNames = ['Check In', 'Starting Point', 'Connect', 'Finish', 'Check Out']
+const statusLabels = { pending: 'Not started', in_progress: 'In progress', completed: 'Done', blocked: 'Blocked' } as const
+
+export default function Dashboard() {
+  const { sessions, actionPlans, programs } = useLoaderData<typeof loader>()
+  return (
+    <div>
+      <PageHeader title="Your dashboard" />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Sessions">
+          {sessions.length === 0 ? (
+            <EmptyState title="No sessions yet">
+              A session takes you through five stages, from Check In to Check Out, and ends with a goal and action
+              plans. Coaching sessions arrive here when you start one or your coach assigns one.
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {sessions.map((session) => (
+                <li key={session.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                  <span className="font-medium">{session.title}</span>
+                  <span className="text-sm text-slate-600">
+                    {session.clientName ? `with ${session.clientName} · ` : ''}
+                    {session.completedAt
+                      ? 'Completed'
+                      : session.cancelledAt
+                        ? 'Cancelled'
+                        : `Stage ${session.currentStage}: ${stageNames[session.currentStage - 1]}`}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+
+        <Card title="Action plans">
+          {actionPlans.length === 0 ? (
+            <EmptyState title="No open action plans">
+              Action plans come out of the Finish stage of a session: each one is a step you agreed to, with
+              milestones and a date. Finish a session and they appear here.
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {actionPlans.map((plan) => (
+                <li key={plan.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                  <span className="font-medium">{plan.title}</span>
+                  <span className="text-sm text-slate-600">
+                    {statusLabels[plan.status]}
+                    {plan.timelineEnd ? ` · due ${plan.timelineEnd}` : ''}
+                    {plan.milestonesTotal > 0 ? ` · ${plan.milestonesDone}/${plan.milestonesTotal} milestones` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+
+        <Card
+          title="Programs"
+          actions={
+            <Link to="/programs" className="text-sm font-semibold text-brand-700 underline">
+              Manage programs
+            </Link>
+          }
+        >
+          {programs.length === 0 ? (
+            <EmptyState title="You are not in a program yet">
+              A coach invites you to their program with a link. Coaches: <Link to="/programs" className="underline">create a program</Link> and invite your clients.
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {programs.map((program) => (
+                <li key={program.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                  <Link to={`/programs/${program.id}`} className="font-medium text-brand-700 underline">
+                    {program.name}
+                  </Link>
+                  <span className="text-sm text-slate-600">
+                    {program.myRole === 'coach' ? `You coach · ${program.clientCount ?? 0} clients` : 'You are a client'}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </div>
+  )
+}
+
+export const meta: MetaFunction = () => [{ title: 'Dashboard · Stagecoach' }]
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

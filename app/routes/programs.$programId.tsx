@@ -1,0 +1,222 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { createInvite, getProgram, inviteSchema, leaveProgram, removeClient, withdrawInvite } from '#lib/programs/programs'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
+import { Card, EmptyState, PageHeader } from '~/components/layout'
+import { requireUserId } from '~/utils/auth.server'
+import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { requireIdParam } from '~/utils/http'
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const userId = await requireUserId(request, context)
+  const programId = requireIdParam(params.programId)
+  try {
+    return { program: await getProgram(context.db, { userId, programId }), userId }
+  } catch {
+    throw data('Not found', { status: 404 })
+  }
+}
+
+const id = z.uuid('Not found')
+const programAction = z.discriminatedUnion('intent', [
+  inviteSchema.extend({ intent: z.literal('invite') }),
+  z.object({ intent: z.literal('withdraw-invite'), inviteId: id }),
+  z.object({ intent: z.literal('remove-client'), clientId: id }),
+  z.object({ intent: z.literal('leave') }),
+])
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const userId = await requireUserId(request, context)
+  const programId = requireIdParam(params.programId)
+  const formData = await request.formData()
+  const parsed = parseForm(formData, programAction)
+  if (!parsed.success) return parsed.response
+  const input = parsed.data
+  try {
+    switch (input.intent) {
+      case 'invite': {
+        const { token, expiresAt } = await createInvite(context.db, { userId, programId, ...input })
+        const inviteUrl = new URL(`/invites/${token}`, request.url).toString()
+        return { ok: true as const, kind: 'invite-created' as const, inviteUrl, expiresAt: expiresAt.toISOString(), role: input.role }
+      }
+      case 'withdraw-invite':
+        await withdrawInvite(context.db, { userId, inviteId: input.inviteId })
+        return { ok: true as const, kind: 'message' as const, message: 'Invite withdrawn: the link no longer works.' }
+      case 'remove-client':
+        await removeClient(context.db, { userId, programId, clientId: input.clientId })
+        return { ok: true as const, kind: 'message' as const, message: 'Client removed. You no longer see their sessions or plans.' }
+      case 'leave':
+        await leaveProgram(context.db, { userId, programId })
+        return redirect('/programs')
+    }
+  } catch (error) {
+    return appErrorToFormFailure(formData, error)
+  }
+}
+
+function formatDate(value: Date | string) {
+  return new Date(value).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' })
+}
+
+export default function Program() {
+  const { program, userId } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const [searchParams] = useSearchParams()
+  const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
+  const failure = result && !result.ok ? result : null
+  const isCoach = program.myRole === 'coach'
+  const coaches = program.members.filter((member) => member.role === 'coach')
+  const clients = program.members.filter((member) => member.role === 'client')
+  const openInvites = program.invites.filter((invite) => !invite.acceptedAt && new Date(invite.expiresAt) > new Date())
+
+  return (
+    <div className="flex flex-col gap-6">
+      <PageHeader title={program.name}>
+        <span className="rounded-full bg-brand-50 px-3 py-1 text-sm font-medium text-brand-800">
+          {isCoach ? 'You coach here' : 'You are a client here'}
+        </span>
+      </PageHeader>
+
+      {searchParams.get('joined') ? <Notice>Welcome! You joined {program.name}.</Notice> : null}
+      {result?.ok && result.kind === 'message' ? <Notice>{result.message}</Notice> : null}
+      <FormError>{failure?.formError}</FormError>
+
+      {isCoach ? (
+        <Card title={`Clients (${clients.length})`}>
+          {clients.length === 0 ? (
+            <EmptyState title="No clients yet">Create an invite link below and send it to your client.</EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {clients.map((client) => (
+                <li key={client.userId} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                  <span>
+                    <span className="font-medium">{client.displayName}</span>
+                    <span className="text-sm text-slate-600"> · joined {formatDate(client.joinedAt)}</span>
+                  </span>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="remove-client" />
+                    <input type="hidden" name="clientId" value={client.userId} />
+                    <button
+                      type="submit"
+                      className="text-sm font-medium text-red-700 underline"
+                      aria-label={`Remove ${client.displayName} from ${program.name}`}
+                    >
+                      Remove
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      ) : null}
+
+      <Card title="Coaches">
+        <ul className="divide-y divide-slate-100">
+          {coaches.map((coach) => (
+            <li key={coach.userId} className="py-2">
+              <span className="font-medium">{coach.displayName}</span>
+              {coach.userId === userId ? <span className="text-sm text-slate-600"> (you)</span> : null}
+            </li>
+          ))}
+        </ul>
+      </Card>
+
+      {isCoach ? (
+        <Card title="Invite someone">
+          {result?.ok && result.kind === 'invite-created' ? (
+            <div className="mb-4 flex flex-col gap-2 rounded-md border border-brand-100 bg-brand-50 p-3" role="status">
+              <p className="text-sm font-medium text-brand-800">
+                Invite link for a {result.role}, valid until {formatDate(result.expiresAt)}. It works once; copy it now,
+                it is not shown again.
+              </p>
+              <TextField label="Invite link" name="inviteUrl" readOnly value={result.inviteUrl} onFocus={(event) => event.currentTarget.select()} />
+            </div>
+          ) : null}
+          <Form method="post" className="grid gap-4 sm:grid-cols-3 sm:items-end" noValidate>
+            <input type="hidden" name="intent" value="invite" />
+            <SelectField label="Invite as" name="role" defaultValue={failure?.values.role ?? 'client'} errors={failure?.fieldErrors.role}>
+              <option value="client">Client</option>
+              <option value="coach">Co-coach</option>
+            </SelectField>
+            <SelectField
+              label="Link valid for"
+              name="expiresInDays"
+              defaultValue={failure?.values.expiresInDays ?? '7'}
+              errors={failure?.fieldErrors.expiresInDays}
+            >
+              <option value="1">1 day</option>
+              <option value="7">7 days</option>
+              <option value="30">30 days</option>
+            </SelectField>
+            <TextField
+              label="Note for yourself (optional)"
+              name="note"
+              maxLength={200}
+              placeholder="e.g. Diego"
+              defaultValue={failure?.values.note}
+              errors={failure?.fieldErrors.note}
+            />
+            <div className="sm:col-span-3">
+              <SubmitButton pending={busyIntent === 'invite'} pendingText="Creating link…">
+                Create invite link
+              </SubmitButton>
+            </div>
+          </Form>
+          {openInvites.length > 0 ? (
+            <div className="mt-6">
+              <h3 className="mb-2 font-semibold">Open invites</h3>
+              <ul className="divide-y divide-slate-100">
+                {openInvites.map((invite) => (
+                  <li key={invite.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+                    <span>
+                      {invite.role === 'coach' ? 'Co-coach' : 'Client'}
+                      {invite.note ? ` · ${invite.note}` : ''} · expires {formatDate(invite.expiresAt)}
+                    </span>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="withdraw-invite" />
+                      <input type="hidden" name="inviteId" value={invite.id} />
+                      <button type="submit" className="font-medium text-red-700 underline">
+                        Withdraw
+                      </button>
+                    </Form>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </Card>
+      ) : null}
+
+      <Card title="Leave this program">
+        <p className="mb-3 text-sm text-slate-600">
+          {isCoach
+            ? 'You will stop seeing this program’s clients, their shared sessions and plans, straight away.'
+            : 'Your coaches here will stop seeing your sessions and plans straight away. Your own data stays yours.'}
+        </p>
+        <Form
+          method="post"
+          onSubmit={(event) => {
+            if (!confirm(`Leave ${program.name}?`)) event.preventDefault()
+          }}
+        >
+          <input type="hidden" name="intent" value="leave" />
+          <SubmitButton variant="danger" pending={busyIntent === 'leave'} pendingText="Leaving…">
+            Leave program
+          </SubmitButton>
+        </Form>
+      </Card>
+    </div>
+  )
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.program.name} · Stagecoach` : 'Program · Stagecoach' },
+]
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,88 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { createProgram, listPrograms, programNameSchema } from '#lib/programs/programs'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormError, SubmitButton, TextField } from '~/components/form'
+import { Card, EmptyState, PageHeader } from '~/components/layout'
+import { requireUserId } from '~/utils/auth.server'
+import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const userId = await requireUserId(request, context)
+  return { programs: await listPrograms(context.db, { userId }) }
+}
+
+const createProgramForm = z.object({ name: programNameSchema })
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const userId = await requireUserId(request, context)
+  const formData = await request.formData()
+  const parsed = parseForm(formData, createProgramForm)
+  if (!parsed.success) return parsed.response
+  try {
+    const programId = await createProgram(context.db, { userId, name: parsed.data.name })
+    return redirect(`/programs/${programId}`)
+  } catch (error) {
+    return appErrorToFormFailure(formData, error)
+  }
+}
+
+export default function Programs() {
+  const { programs } = useLoaderData<typeof loader>()
+  const failure = useActionData<typeof action>()
+  const navigation = useNavigation()
+  return (
+    <div className="flex flex-col gap-6">
+      <PageHeader title="Programs" />
+      <Card title="Your programs">
+        {programs.length === 0 ? (
+          <EmptyState title="No programs yet">
+            A program is your coaching practice or team. Create one below and invite clients with a link, or open an
+            invite link your coach sent you.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {programs.map((program) => (
+              <li key={program.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                <Link to={`/programs/${program.id}`} className="font-medium text-brand-700 underline">
+                  {program.name}
+                </Link>
+                <span className="text-sm text-slate-600">
+                  {program.myRole === 'coach'
+                    ? `Coach · ${program.coachCount} coach${program.coachCount === 1 ? '' : 'es'}, ${program.clientCount ?? 0} client${program.clientCount === 1 ? '' : 's'}`
+                    : 'Client'}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card title="Create a program">
+        <Form method="post" className="flex flex-col gap-4 sm:max-w-md" noValidate>
+          <FormError>{failure?.formError}</FormError>
+          <TextField
+            label="Program name"
+            name="name"
+            required
+            maxLength={120}
+            hint="For example your practice's name, or “Spring leadership cohort”."
+            defaultValue={failure?.values.name}
+            errors={failure?.fieldErrors.name}
+          />
+          <div>
+            <SubmitButton pending={navigation.state === 'submitting'} pendingText="Creating…">
+              Create program
+            </SubmitButton>
+          </div>
+        </Form>
+      </Card>
+    </div>
+  )
+}
+
+export const meta: MetaFunction = () => [{ title: 'Programs · Stagecoach' }]
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,121 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { signUpSchema } from '#lib/auth/credentials'
+import { acceptInvite } from '#lib/programs/programs'
+import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { cookieHeaders, safeRedirectPath } from '~/utils/auth.server'
+import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url)
+  const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'))
+  if (await context.getUserId()) throw redirect(redirectTo)
+  return { redirectTo, inviteToken: url.searchParams.get('invite') ?? '' }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData()
+  const parsed = parseForm(formData, signUpSchema)
+  if (!parsed.success) return parsed.response
+
+  let result
+  try {
+    result = await context.auth.signUp(parsed.data, {
+      cookieHeader: request.headers.get('Cookie'),
+      ipAddress: context.ipAddress,
+    })
+  } catch (error) {
+    return appErrorToFormFailure(formData, error)
+  }
+  if (result.needsEmailConfirmation) {
+    return { ok: true as const, confirmEmailTo: parsed.data.email }
+  }
+
+  // Signing up through an invite link joins the program straight away.
+  let redirectTo = safeRedirectPath(formData.get('redirectTo'))
+  const inviteToken = formData.get('inviteToken')
+  if (typeof inviteToken === 'string' && inviteToken) {
+    redirectTo = await acceptInvite(context.db, { userId: result.userId, token: inviteToken }).then(
+      ({ programId }) => `/programs/${programId}?joined=1`,
+      // The account exists either way; the invite page explains what went wrong with the link.
+      () => `/invites/${encodeURIComponent(inviteToken)}`,
+    )
+  }
+  return redirect(redirectTo, { headers: cookieHeaders(result.setCookies) })
+}
+
+export default function SignUp() {
+  const { redirectTo, inviteToken } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const failure = actionData && !actionData.ok ? actionData : null
+
+  if (actionData?.ok) {
+    return (
+      <div className="mx-auto max-w-md">
+        <h1 className="mb-4 text-2xl font-bold">Check your email</h1>
+        <Notice>
+          We sent a confirmation link to {actionData.confirmEmailTo}. Open it, then{' '}
+          <Link to="/login" className="underline">
+            sign in
+          </Link>
+          .
+        </Notice>
+      </div>
+    )
+  }
+
+  return (
+    <div className="mx-auto max-w-md">
+      <h1 className="mb-1 text-2xl font-bold">Create your account</h1>
+      <p className="mb-6 text-slate-600">
+        Already have one?{' '}
+        <Link to={`/login?${new URLSearchParams({ redirectTo })}`} className="font-medium text-brand-700 underline">
+          Sign in
+        </Link>
+      </p>
+      <Form method="post" className="flex flex-col gap-4" noValidate>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <input type="hidden" name="inviteToken" value={inviteToken} />
+        <FormError>{failure?.formError}</FormError>
+        <TextField
+          label="Your name"
+          name="displayName"
+          autoComplete="name"
+          required
+          maxLength={100}
+          defaultValue={failure?.values.displayName}
+          errors={failure?.fieldErrors.displayName}
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={failure?.values.email}
+          errors={failure?.fieldErrors.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="At least 12 characters, with an upper-case letter, a lower-case letter and a digit."
+          errors={failure?.fieldErrors.password}
+        />
+        <SubmitButton pending={navigation.state === 'submitting'} pendingText="Creating your account…">
+          Create account
+        </SubmitButton>
+      </Form>
+    </div>
+  )
+}
+
+export const meta: MetaFunction = () => [{ title: 'Sign up · Stagecoach' }]
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { StartupError } from '../errors'
+import type { Driver, Tx } from './database'
+
+const DATE_OID = 1082
+const INT8_OID = 20
+
+/** Dates stay 'YYYY-MM-DD' strings and bigints become numbers, the same as on a server. */
+const parsers = {
+  [DATE_OID]: (value: string) => value,
+  [INT8_OID]: (value: string) => Number(value),
+}
+
+/**
+ * Embedded Postgres (PGlite, Postgres compiled to WebAssembly) in a data folder, or in
+ * memory when no folder is given. One process owns a folder at a time: a lock file in it
+ * names the owner, and a second process gets a clear error instead of a corrupted database.
+ */
+export async function openPgliteDriver(options: { dataDirectory?: string; loadDataDir?: Blob } = {}): Promise<Driver> {
+  const { dataDirectory } = options
+  let releaseLock = () => {}
+  if (dataDirectory) {
+    fs.mkdirSync(dataDirectory, { recursive: true })
+    releaseLock = takeFolderLock(dataDirectory)
+  }
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create({
+      dataDir: dataDirectory ? path.join(dataDirectory, 'pglite') : undefined,
+      loadDataDir: options.loadDataDir,
+      parsers,
+    })
+  } catch (error) {
+    releaseLock()
+    throw error
+  }
+
+  return {
+    target: 'embedded',
+    transaction(work) {
+      return pglite.transaction((transaction) => {
+        const tx: Tx = {
+          async query<Row extends object>(text: string, params?: readonly unknown[]) {
+            const result = await transaction.query<Row>(text, params ? [...params] : undefined)
+            return result.rows
+          },
+          async exec(script) {
+            await transaction.exec(script)
+          },
+        }
+        return work(tx)
+      })
+    },
+    // PGlite serves one process, and its transactions already run one at a time.
+    exclusively(_lockName, work) {
+      return work()
+    },
+    async close() {
+      await pglite.close()
+      releaseLock()
+    },
+  }
+}
+
+function takeFolderLock(dataDirectory: string): () => void {
+  const lockPath = path.join(dataDirectory, 'pglite.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' })
+      const release = () => fs.rmSync(lockPath, { force: true })
+      process.once('exit', release)
+      return () => {
+        process.off('exit', release)
+        release()
+      }
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error
+      const owner = Number(fs.readFileSync(lockPath, 'utf8'))
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
+        throw new StartupError(
+          `The embedded database in ${dataDirectory} is open in another process (pid ${owner}). ` +
+            'Stop that process first, or set DATA_DIR to another folder.',
+        )
+      }
+      // The owner is gone (it crashed or was killed): the lock is stale.
+      fs.rmSync(lockPath, { force: true })
+    }
+  }
+  throw new Error(`Could not lock ${dataDirectory} for the embedded database.`)
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return error instanceof Error && 'code' in error && error.code === 'EPERM'
+  }
+}

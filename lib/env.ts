@@ -1,0 +1,136 @@
+import path from 'node:path'
+import { z } from 'zod'
+import { StartupError } from './errors'
+
+/**
+ * The whole environment the app reads, validated once at start-up. Nothing else in the
+ * code reads `process.env`; everything gets the parsed `Env`. Each field's description
+ * says how to fix it, and a bad value stops start-up with that sentence.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional()
+
+const envSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'])
+      .default('development')
+      .describe('Use development, production or test.'),
+    PORT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(3000)
+      .describe('A TCP port between 1 and 65535, e.g. PORT=3000.'),
+    DATA_DIR: z
+      .string()
+      .trim()
+      .min(1)
+      .default('./data')
+      .describe('A folder for the embedded database and generated secrets, e.g. DATA_DIR=./data.'),
+    DATABASE_URL: optionalText
+      .pipe(
+        z
+          .string()
+          .regex(/^postgres(ql)?:\/\/.+/, 'must start with postgres:// or postgresql://')
+          .optional(),
+      )
+      .describe(
+        'A Postgres connection URL such as postgres://user@127.0.0.1:5432/db; unset it to use the embedded database.',
+      ),
+    SESSION_SECRET: optionalText
+      .pipe(z.string().min(32, 'must be at least 32 characters').optional())
+      .describe(
+        'A random string of at least 32 characters (e.g. `openssl rand -hex 32`); unset it to let the app generate one in DATA_DIR.',
+      ),
+    SUPABASE_URL: optionalText
+      .pipe(z.url({ protocol: /^https?$/ }).optional())
+      .describe('Your project URL from the Supabase dashboard, e.g. https://abc.supabase.co.'),
+    SUPABASE_ANON_KEY: optionalText.describe(
+      "Your project's anon (public) key from the Supabase dashboard.",
+    ),
+    OPENAI_API_KEY: optionalText.describe('An OpenAI API key (sk-...); unset it to run without AI.'),
+    OPENAI_BASE_URL: optionalText
+      .pipe(z.url({ protocol: /^https?$/ }).optional())
+      .describe(
+        'The base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama.',
+      ),
+    AI_MODEL: optionalText.describe('The model name, e.g. gpt-4o-mini or llama3.1.'),
+    AI_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(600000)
+      .default(60000)
+      .describe('How long to wait for the model, in milliseconds (1000–600000).'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.SUPABASE_URL) !== Boolean(env.SUPABASE_ANON_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.SUPABASE_URL ? 'SUPABASE_ANON_KEY' : 'SUPABASE_URL'],
+        message:
+          'Supabase Auth needs both SUPABASE_URL and SUPABASE_ANON_KEY; set both, or neither for built-in sign-in.',
+      })
+    }
+    if (env.SUPABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message:
+          "With Supabase, set DATABASE_URL to your project's Postgres connection string (Dashboard → Connect).",
+      })
+    }
+  })
+
+export type Env = z.infer<typeof envSchema> & {
+  /** DATA_DIR resolved to an absolute path. */
+  dataDirectory: string
+  /** Which sign-in backend runs: built-in email + password, or Supabase Auth. */
+  authBackend: 'built-in' | 'supabase'
+  /** Which database the app talks to. */
+  databaseTarget: 'embedded' | 'server'
+}
+
+export class EnvError extends StartupError {
+  constructor(readonly problems: string[]) {
+    super(
+      `Stagecoach cannot start: the environment has ${problems.length === 1 ? 'a problem' : 'problems'}.\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nSet these in the shell or in a .env file you load before starting, then start again.',
+    )
+    this.name = 'EnvError'
+  }
+}
+
+/** Parses an environment (normally `process.env`) or throws an EnvError naming each bad value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source)
+  if (!result.success) {
+    const howToFixByName = new Map(
+      Object.entries(envSchema.shape).map(([name, field]) => [name, field.description]),
+    )
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment')
+      const howToFix = howToFixByName.get(name)
+      const given = source[name]
+      const shown =
+        given === undefined ? 'is not set' : `is ${name.includes('KEY') || name.includes('SECRET') ? 'set' : JSON.stringify(given)}`
+      return issue.code === 'custom'
+        ? `${name}: ${issue.message}`
+        : `${name} ${shown} but ${issue.message.toLowerCase()}.${howToFix ? ` ${howToFix}` : ''}`
+    })
+    throw new EnvError(problems)
+  }
+  const env = result.data
+  return {
+    ...env,
+    dataDirectory: path.resolve(env.DATA_DIR),
+    authBackend: env.SUPABASE_URL ? 'supabase' : 'built-in',
+    databaseTarget: env.DATABASE_URL ? 'server' : 'embedded',
+  }
+}
