@@ -18,7 +18,7 @@ const libDirectory = path.resolve(import.meta.dirname, 'lib')
  * from the browser build, and their imports with them; if a component ever imports `lib/`
  * directly, this stops the build instead of shipping server code to the browser.
  */
-function libStaysOnTheServer(): Plugin {
+export function libStaysOnTheServer(): Plugin {
   return {
     name: 'stagecoach:lib-stays-on-the-server',
     enforce: 'pre',

@@ -17,7 +17,16 @@ const statusByKind: Record<AppErrorKind, number> = {
   unavailable: 503,
 }
 
+// The server (app/server/main.ts, run by tsx) and the Remix build each hold their own copy
+// of lib/: an AppError thrown by the database or auth created in one is caught by routes in
+// the other. A shared brand makes `instanceof` work across both copies.
+const appErrorBrand = Symbol.for('stagecoach.AppError')
+
 export class AppError extends Error {
+  readonly [appErrorBrand] = true
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && appErrorBrand in value
+  }
   readonly status: number
   constructor(
     readonly kind: AppErrorKind,

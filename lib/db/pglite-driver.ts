@@ -37,6 +37,10 @@ export async function openPgliteDriver(options: { dataDirectory?: string; loadDa
     throw error
   }
 
+  // One process owns the folder (the lock file sees to that), so an in-process queue is
+  // all `exclusively` needs.
+  let exclusiveQueue: Promise<unknown> = Promise.resolve()
+
   return {
     target: 'embedded',
     transaction(work) {
@@ -53,9 +57,10 @@ export async function openPgliteDriver(options: { dataDirectory?: string; loadDa
         return work(tx)
       })
     },
-    // PGlite serves one process, and its transactions already run one at a time.
     exclusively(_lockName, work) {
-      return work()
+      const run = exclusiveQueue.then(work, work)
+      exclusiveQueue = run.catch(() => {})
+      return run
     },
     async close() {
       await pglite.close()

@@ -4,7 +4,8 @@ import type { Driver, Tx } from './database'
 /**
  * A Postgres server (a local one, CI's, or Supabase's) through a connection pool.
  * Types are parsed the same way as on the embedded database: dates as 'YYYY-MM-DD'
- * strings, bigints as numbers, timestamps as Date.
+ * strings, bigints as numbers, timestamps as Date; a JSON parameter may be an object or
+ * JSON text (text is passed through as PGlite does, not encoded a second time).
  */
 export function openPostgresDriver(url: string, options: { maxConnections?: number } = {}): Driver {
   const sql = postgres(url, {
@@ -13,6 +14,12 @@ export function openPostgresDriver(url: string, options: { maxConnections?: numb
     connection: { application_name: 'stagecoach' },
     types: {
       date: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value },
+      json: {
+        to: 3802,
+        from: [114, 3802],
+        serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+        parse: (value: string) => JSON.parse(value),
+      },
       bigint: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
     },
   })

@@ -120,7 +120,7 @@ export async function getProgram(
        from public.program_members m
        left join public.profiles pr on pr.id = m.user_id
        where m.program_id = $1
-       order by m.role, pr.display_name`,
+       order by m.role = 'coach' desc, pr.display_name`,
       [programId],
     )
     const invites =

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { EnvError, parseEnv } from './env'
+
+function problems(source: Record<string, string>): string[] {
+  try {
+    parseEnv(source)
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('environment', () => {
+  it('starts with nothing set: embedded database, built-in sign-in, port 3000, AI off', () => {
+    const env = parseEnv({})
+    expect(env).toMatchObject({
+      PORT: 3000,
+      databaseTarget: 'embedded',
+      authBackend: 'built-in',
+    })
+    expect(env.OPENAI_API_KEY ?? env.OPENAI_BASE_URL).toBeUndefined()
+    expect(env.dataDirectory).toMatch(/data$/)
+  })
+
+  it('treats blank values as unset', () => {
+    const env = parseEnv({ DATABASE_URL: '  ', OPENAI_API_KEY: '' })
+    expect(env.databaseTarget).toBe('embedded')
+    expect(env.OPENAI_API_KEY).toBeUndefined()
+  })
+
+  it('names each bad value and says how to fix it', () => {
+    const found = problems({ PORT: 'eighty', DATABASE_URL: 'mysql://x', OPENAI_BASE_URL: 'not a url' })
+    expect(found).toHaveLength(3)
+    expect(found[0]).toMatch(/^PORT is "eighty" but .*A TCP port between 1 and 65535/)
+    expect(found[1]).toMatch(/^DATABASE_URL is "mysql:\/\/x" but must start with postgres:\/\/.*unset it to use the embedded database/)
+    expect(found[2]).toMatch(/^OPENAI_BASE_URL .*OpenAI-compatible server/)
+  })
+
+  it('never prints a secret value', () => {
+    const [problem] = problems({ SESSION_SECRET: 'too-short-secret' })
+    expect(problem).toMatch(/^SESSION_SECRET is set but must be at least 32 characters/)
+    expect(problem).not.toContain('too-short-secret')
+  })
+
+  it('requires both Supabase settings, and a database URL with them', () => {
+    expect(problems({ SUPABASE_URL: 'https://abc.supabase.co' })).toEqual([
+      'SUPABASE_ANON_KEY: Supabase Auth needs both SUPABASE_URL and SUPABASE_ANON_KEY; set both, or neither for built-in sign-in.',
+      "DATABASE_URL: With Supabase, set DATABASE_URL to your project's Postgres connection string (Dashboard → Connect).",
+    ])
+    expect(
+      parseEnv({ SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_ANON_KEY: 'anon', DATABASE_URL: 'postgres://db/x' }).authBackend,
+    ).toBe('supabase')
+  })
+
+  it('makes the whole message start-up prints', () => {
+    expect(() => parseEnv({ PORT: '0' })).toThrow(/Stagecoach cannot start: the environment has a problem\.\n  - PORT/)
+  })
+})

@@ -1,0 +1,734 @@
+/**
+ * The access matrix: for every table and every action (select, insert, update, delete),
+ * who can and who cannot, checked against the real policies on a real Postgres (PGlite,
+ * or the server in DATABASE_URL). Every "cannot" runs on the same row as a "can" that
+ * follows it, so a denial never passes just because the row was missing.
+ *
+ * The cast:
+ *   coach        — coaches "North Star" (program 1)
+ *   client       — a client in program 1; owns the rows under test
+ *   peerClient   — another client in program 1
+ *   otherCoach   — coaches "Elsewhere" (program 2)
+ *   outsideClient— a client in program 2
+ *   anon         — a visitor who is not signed in
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sqlState, type Tx } from '#lib/db/database'
+import { AppError } from '#lib/errors'
+import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
+
+type Actor = 'client' | 'peerClient' | 'coach' | 'otherCoach' | 'outsideClient' | 'anon'
+
+let testDb: TestDatabase
+const id: Record<Exclude<Actor, 'anon'>, string> = {
+  client: '',
+  peerClient: '',
+  coach: '',
+  otherCoach: '',
+  outsideClient: '',
+}
+const row = {
+  program: '',
+  otherProgram: '',
+  invite: '',
+  privateSession: '',
+  sharedSession: '',
+  coachLedSession: '',
+  sharedStage: '',
+  privateStage: '',
+  privatePlan: '',
+  sharedPlan: '',
+  coachLedPlan: '',
+  sharedMilestone: '',
+  privateMilestone: '',
+  auditEntry: 0,
+}
+
+function as<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return actor === 'anon' ? testDb.db.asAnonymous(work) : testDb.db.asUser(id[actor], work)
+}
+
+function service<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  return testDb.db.asService(work)
+}
+
+/**
+ * Runs a statement as an actor. "allowed" means it returned rows (writes use RETURNING);
+ * "denied" means it touched nothing, or row-level security / privileges refused it
+ * (SQLSTATE 42501). Any other error is a broken test, not a denial.
+ */
+async function attempt(actor: Actor, sql: string, params: unknown[] = []): Promise<'allowed' | 'denied'> {
+  try {
+    const rows = await as(actor, (tx) => tx.query(sql, params))
+    return rows.length > 0 ? 'allowed' : 'denied'
+  } catch (error) {
+    if (error instanceof AppError && sqlState(error.cause) === '42501') return 'denied'
+    throw error
+  }
+}
+
+async function count(table: string, where: string, params: unknown[]): Promise<number> {
+  const [result] = await service((tx) => tx.query<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params))
+  return result?.n ?? 0
+}
+
+async function expectOnly(
+  allowed: Actor[],
+  denied: Actor[],
+  check: (actor: Actor) => Promise<'allowed' | 'denied'>,
+) {
+  // Denials first, then the permitted actors on the same data.
+  for (const actor of denied) expect([actor, await check(actor)]).toEqual([actor, 'denied'])
+  for (const actor of allowed) expect([actor, await check(actor)]).toEqual([actor, 'allowed'])
+}
+
+const everyoneBut = (...allowed: Actor[]): Actor[] =>
+  (['client', 'peerClient', 'coach', 'otherCoach', 'outsideClient', 'anon'] as const).filter((a) => !allowed.includes(a))
+
+beforeAll(async () => {
+  testDb = await createTestDatabase()
+  id.client = await createUser(testDb.db, { displayName: 'Client Ana' })
+  id.peerClient = await createUser(testDb.db, { displayName: 'Peer Ben' })
+  id.coach = await createUser(testDb.db, { displayName: 'Coach Cleo' })
+  id.otherCoach = await createUser(testDb.db, { displayName: 'Other Coach Dev' })
+  id.outsideClient = await createUser(testDb.db, { displayName: 'Outside Eli' })
+
+  await service(async (tx) => {
+    const [p1] = await tx.query<{ id: string }>(
+      `insert into public.programs (name, created_by) values ('North Star', $1) returning id`,
+      [id.coach],
+    )
+    const [p2] = await tx.query<{ id: string }>(
+      `insert into public.programs (name, created_by) values ('Elsewhere', $1) returning id`,
+      [id.otherCoach],
+    )
+    row.program = p1!.id
+    row.otherProgram = p2!.id
+    await tx.query(
+      `insert into public.program_members (program_id, user_id, role) values ($1, $2, 'client'), ($1, $3, 'client'), ($4, $5, 'client')`,
+      [row.program, id.client, id.peerClient, row.otherProgram, id.outsideClient],
+    )
+    const [invite] = await tx.query<{ id: string }>(
+      `insert into public.program_invites (program_id, role, token_hash, created_by, expires_at)
+       values ($1, 'client', repeat('a', 64), $2, now() + interval '7 days') returning id`,
+      [row.program, id.coach],
+    )
+    row.invite = invite!.id
+
+    const session = async (values: string, params: unknown[]) => {
+      const [s] = await tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title)
+         values ${values} returning id`,
+        params,
+      )
+      return s!.id
+    }
+    row.privateSession = await session(`($1, null, null, 'self_coaching', 'self_assigned', 'private', 'Private reflection')`, [id.client])
+    row.sharedSession = await session(`($1, $2, $3, 'self_coaching', 'self_assigned', 'shared', 'Shared with coach')`, [
+      id.client,
+      id.coach,
+      row.program,
+    ])
+    row.coachLedSession = await session(`($1, $2, $3, 'coach_led', 'coach_assigned', 'shared', 'Led by coach')`, [
+      id.client,
+      id.coach,
+      row.program,
+    ])
+
+    const [stage] = await tx.query<{ id: string }>(
+      `insert into public.stage_responses (session_id, stage_number, stage_name, responses)
+       values ($1, 1, 'check_in', '{"fields": {"presence": 7}}') returning id`,
+      [row.sharedSession],
+    )
+    row.sharedStage = stage!.id
+    const [privateStage] = await tx.query<{ id: string }>(
+      `insert into public.stage_responses (session_id, stage_number, stage_name) values ($1, 1, 'check_in') returning id`,
+      [row.privateSession],
+    )
+    row.privateStage = privateStage!.id
+
+    const plan = async (sessionId: string | null, title: string) => {
+      const [p] = await tx.query<{ id: string }>(
+        `insert into public.action_plans (session_id, user_id, title) values ($1, $2, $3) returning id`,
+        [sessionId, id.client, title],
+      )
+      return p!.id
+    }
+    row.privatePlan = await plan(null, 'Private plan')
+    row.sharedPlan = await plan(row.sharedSession, 'Shared plan')
+    row.coachLedPlan = await plan(row.coachLedSession, 'Coach-led plan')
+
+    const milestone = async (planId: string) => {
+      const [m] = await tx.query<{ id: string }>(
+        `insert into public.milestones (action_plan_id, title) values ($1, 'Step one') returning id`,
+        [planId],
+      )
+      return m!.id
+    }
+    row.sharedMilestone = await milestone(row.sharedPlan)
+    row.privateMilestone = await milestone(row.privatePlan)
+
+    const [entry] = await tx.query<{ id: number }>(
+      `insert into public.audit_log (actor_id, action, entity_type, entity_id) values ($1, 'created', 'action_plan', $2) returning id`,
+      [id.client, row.privatePlan],
+    )
+    row.auditEntry = entry!.id
+  })
+})
+
+afterAll(async () => {
+  await testDb?.close()
+})
+
+describe('profiles', () => {
+  const select = (actor: Actor) => attempt(actor, 'select id from public.profiles where id = $1', [id.client])
+
+  it('every new user gets a profile, made by the database (nobody inserts one by hand)', async () => {
+    expect(await count('public.profiles', 'id = $1 and display_name = $2', [id.client, 'Client Ana'])).toBe(1)
+    const stranger = await createUser(testDb.db)
+    await service((tx) => tx.query('delete from public.profiles where id = $1', [stranger]))
+    for (const actor of ['client', 'coach', 'anon'] as const) {
+      const insert = () =>
+        attempt(actor, `insert into public.profiles (id, display_name) values ($1, 'Impostor') returning id`, [stranger])
+      expect([actor, await insert()]).toEqual([actor, 'denied'])
+    }
+  })
+
+  it('the owner and their coach can read it; nobody else can', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), select)
+  })
+
+  it('clients can read their coaches’ profiles, not other programs’ coaches', async () => {
+    const coachProfile = (actor: Actor, coachId: string) =>
+      attempt(actor, 'select id from public.profiles where id = $1', [coachId])
+    expect(await coachProfile('client', id.otherCoach)).toBe('denied')
+    expect(await coachProfile('client', id.coach)).toBe('allowed')
+  })
+
+  it('only the owner can update it', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `update public.profiles set display_name = $2 where id = $1 returning id`, [id.client, `Renamed by ${actor}`]),
+    )
+    expect(await count('public.profiles', 'id = $1 and display_name = $2', [id.client, 'Renamed by client'])).toBe(1)
+  })
+
+  it('nobody deletes a profile directly; it goes with the account', async () => {
+    for (const actor of everyoneBut()) {
+      expect([actor, await attempt(actor, 'delete from public.profiles where id = $1 returning id', [id.client])]).toEqual([
+        actor,
+        'denied',
+      ])
+    }
+    const leaving = await createUser(testDb.db)
+    await service((tx) => tx.query('delete from auth.users where id = $1', [leaving]))
+    expect(await count('public.profiles', 'id = $1', [leaving])).toBe(0)
+  })
+})
+
+describe('programs', () => {
+  it('members can read their program; outsiders cannot', async () => {
+    await expectOnly(['coach', 'client', 'peerClient'], ['otherCoach', 'outsideClient', 'anon'], (actor) =>
+      attempt(actor, 'select id from public.programs where id = $1', [row.program]),
+    )
+  })
+
+  it('a signed-in user can create a program in their own name only, and becomes its coach', async () => {
+    const create = (actor: Actor, createdBy: string) =>
+      attempt(actor, `insert into public.programs (name, created_by) values ('New practice', $1) returning id`, [createdBy])
+    expect(await create('client', id.coach)).toBe('denied')
+    expect(await create('anon', id.client)).toBe('denied')
+    expect(await create('peerClient', id.peerClient)).toBe('allowed')
+    expect(
+      await count(
+        'public.program_members m join public.programs p on p.id = m.program_id',
+        `p.created_by = $1 and m.user_id = $1 and m.role = 'coach'`,
+        [id.peerClient],
+      ),
+    ).toBe(1)
+  })
+
+  it('only its coaches can rename it', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.programs set name = $2 where id = $1 returning id`, [row.program, `North Star (${actor})`]),
+    )
+  })
+
+  it('only its creator can delete it', async () => {
+    const [throwaway] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.programs (name, created_by) values ('Throwaway', $1) returning id`, [id.coach]),
+    )
+    await service((tx) =>
+      tx.query(`insert into public.program_members (program_id, user_id, role) values ($1, $2, 'client')`, [throwaway!.id, id.client]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, 'delete from public.programs where id = $1 returning id', [throwaway!.id]),
+    )
+  })
+})
+
+describe('program_members', () => {
+  const membership = (actor: Actor, userId: string) =>
+    attempt(actor, 'select user_id from public.program_members where program_id = $1 and user_id = $2', [row.program, userId])
+
+  it('a client’s membership is seen by them and their coaches; not by other clients or outsiders', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) => membership(actor, id.client))
+  })
+
+  it('clients can see who coaches their program', async () => {
+    expect(await membership('outsideClient', id.coach)).toBe('denied')
+    expect(await membership('peerClient', id.coach)).toBe('allowed')
+  })
+
+  it('nobody adds members directly; accepting an invite does', async () => {
+    for (const [actor, userId] of [
+      ['outsideClient', id.outsideClient],
+      ['coach', id.outsideClient],
+      ['otherCoach', id.otherCoach],
+      ['anon', id.outsideClient],
+    ] as const) {
+      const insert = await attempt(
+        actor,
+        `insert into public.program_members (program_id, user_id, role) values ($1, $2, 'client') returning user_id`,
+        [row.program, userId],
+      )
+      expect([actor, insert]).toEqual([actor, 'denied'])
+    }
+    await service((tx) =>
+      tx.query(
+        `insert into public.program_invites (program_id, role, token_hash, created_by, expires_at)
+         values ($1, 'client', encode(sha256(convert_to('matrix-invite-token', 'UTF8')), 'hex'), $2, now() + interval '1 day')`,
+        [row.program, id.coach],
+      ),
+    )
+    const newcomer = await createUser(testDb.db)
+    const [accepted] = await testDb.db.asUser(newcomer, (tx) =>
+      tx.query<{ outcome: string }>(`select outcome from public.accept_program_invite('matrix-invite-token')`),
+    )
+    expect(accepted?.outcome).toBe('accepted')
+    expect(await membership('coach', newcomer)).toBe('allowed')
+  })
+
+  it('nobody changes a membership’s role (not even to promote themselves)', async () => {
+    for (const actor of everyoneBut()) {
+      const update = await attempt(
+        actor,
+        `update public.program_members set role = 'coach' where program_id = $1 and user_id = $2 returning user_id`,
+        [row.program, id.client],
+      )
+      expect([actor, update]).toEqual([actor, 'denied'])
+    }
+    expect(await membership('client', id.client)).toBe('allowed')
+    expect(await count('public.program_members', `program_id = $1 and user_id = $2 and role = 'client'`, [row.program, id.client])).toBe(1)
+  })
+
+  it('a client can leave; their coach can remove them; nobody else can', async () => {
+    const leaver = await createUser(testDb.db)
+    const addLeaver = () =>
+      service((tx) =>
+        tx.query(`insert into public.program_members (program_id, user_id, role) values ($1, $2, 'client')`, [row.program, leaver]),
+      )
+    await addLeaver()
+    const remove = (actor: Actor) =>
+      attempt(actor, 'delete from public.program_members where program_id = $1 and user_id = $2 returning user_id', [
+        row.program,
+        leaver,
+      ])
+    await expectOnly(['coach'], everyoneBut('coach'), remove)
+    await addLeaver()
+    const [left] = await testDb.db.asUser(leaver, (tx) =>
+      tx.query('delete from public.program_members where program_id = $1 and user_id = $2 returning user_id', [row.program, leaver]),
+    )
+    expect(left).toBeDefined()
+  })
+
+  it('a coach cannot remove a co-coach', async () => {
+    const coCoach = await createUser(testDb.db)
+    await service((tx) =>
+      tx.query(`insert into public.program_members (program_id, user_id, role) values ($1, $2, 'coach')`, [row.program, coCoach]),
+    )
+    expect(
+      await attempt('coach', 'delete from public.program_members where program_id = $1 and user_id = $2 returning user_id', [
+        row.program,
+        coCoach,
+      ]),
+    ).toBe('denied')
+    const [left] = await testDb.db.asUser(coCoach, (tx) =>
+      tx.query('delete from public.program_members where program_id = $1 and user_id = $2 returning user_id', [row.program, coCoach]),
+    )
+    expect(left).toBeDefined()
+  })
+})
+
+describe('program_invites', () => {
+  it('only the program’s coaches can read its invites', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, 'select id from public.program_invites where id = $1', [row.invite]),
+    )
+  })
+
+  it('only the program’s coaches can create invites', async () => {
+    let n = 0
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => {
+      n += 1
+      return attempt(
+        actor,
+        `insert into public.program_invites (program_id, role, token_hash, created_by, expires_at)
+         values ($1, 'client', repeat($2, 64), $3, now() + interval '1 day') returning id`,
+        [row.program, String(n % 10), actor === 'anon' ? id.coach : id[actor]],
+      )
+    })
+  })
+
+  it('only the program’s coaches can change an open invite', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.program_invites set expires_at = now() + interval '2 days' where id = $1 returning id`, [
+        row.invite,
+      ]),
+    )
+  })
+
+  it('only the program’s coaches can withdraw an invite', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, 'delete from public.program_invites where id = $1 returning id', [row.invite]),
+    )
+  })
+})
+
+describe('coaching_sessions', () => {
+  const select = (sessionId: string) => (actor: Actor) =>
+    attempt(actor, 'select id from public.coaching_sessions where id = $1', [sessionId])
+
+  it('a private self-coaching session is the client’s alone', async () => {
+    await expectOnly(['client'], everyoneBut('client'), select(row.privateSession))
+  })
+
+  it('a shared session is seen by the client and the coach it is shared with', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), select(row.sharedSession))
+  })
+
+  it('a coach-led session is seen by the client and its coach', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), select(row.coachLedSession))
+  })
+
+  it('a client starts self-coaching sessions for themselves only', async () => {
+    const start = (actor: Actor, userId: string) =>
+      attempt(actor, `insert into public.coaching_sessions (user_id, title) values ($1, 'Mine') returning id`, [userId])
+    expect(await start('peerClient', id.client)).toBe('denied')
+    expect(await start('coach', id.client)).toBe('denied') // a coach's session for a client must be coach-led or assigned
+    expect(await start('anon', id.client)).toBe('denied')
+    expect(await start('client', id.client)).toBe('allowed')
+  })
+
+  it('a client cannot invent a coach-led session or share with a coach who is not theirs', async () => {
+    const insert = (actor: Actor, coachId: string, programId: string, type: string, source: string) =>
+      attempt(
+        actor,
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title)
+         values ($1, $2, $3, $4, $5, 'shared', 'x') returning id`,
+        [id.client, coachId, programId, type, source],
+      )
+    expect(await insert('client', id.coach, row.program, 'coach_led', 'coach_assigned')).toBe('denied')
+    expect(await insert('client', id.otherCoach, row.otherProgram, 'self_coaching', 'self_assigned')).toBe('denied')
+    expect(await insert('client', id.coach, row.program, 'self_coaching', 'self_assigned')).toBe('allowed')
+  })
+
+  it('a coach leads or assigns sessions only for clients of their own program', async () => {
+    const lead = (actor: Actor, clientId: string, programId: string) =>
+      attempt(
+        actor,
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title)
+         values ($1, $2, $3, 'coach_led', 'coach_assigned', 'shared', 'Led') returning id`,
+        [clientId, actor === 'anon' ? id.coach : id[actor], programId],
+      )
+    expect(await lead('coach', id.outsideClient, row.program)).toBe('denied')
+    expect(await lead('coach', id.outsideClient, row.otherProgram)).toBe('denied')
+    expect(await lead('otherCoach', id.client, row.program)).toBe('denied')
+    expect(await lead('anon', id.client, row.program)).toBe('denied')
+    expect(await lead('coach', id.client, row.program)).toBe('allowed')
+  })
+
+  it('only the client updates their self-coaching session; the coach cannot', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `update public.coaching_sessions set title = $2 where id = $1 returning id`, [
+        row.sharedSession,
+        `Edited by ${actor}`,
+      ]),
+    )
+  })
+
+  it('only the coach updates a coach-led session', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.coaching_sessions set title = $2 where id = $1 returning id`, [
+        row.coachLedSession,
+        `Edited by ${actor}`,
+      ]),
+    )
+  })
+
+  it('only the client deletes their self-coaching session', async () => {
+    const [doomed] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.coaching_sessions (user_id, title) values ($1, 'Doomed') returning id`, [id.client]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'delete from public.coaching_sessions where id = $1 returning id', [doomed!.id]),
+    )
+  })
+
+  it('completed_at is set once and never changes again, for anyone', async () => {
+    const [s] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.coaching_sessions (user_id, title) values ($1, 'To finish') returning id`, [id.client]),
+    )
+    expect(
+      await attempt('client', 'update public.coaching_sessions set completed_at = now() where id = $1 returning id', [s!.id]),
+    ).toBe('allowed')
+    for (const change of ['completed_at = null', `completed_at = now() + interval '1 day'`]) {
+      await expect(
+        as('client', (tx) => tx.query(`update public.coaching_sessions set ${change} where id = $1`, [s!.id])),
+      ).rejects.toMatchObject({ kind: 'invalid' })
+      await expect(
+        service((tx) => tx.query(`update public.coaching_sessions set ${change} where id = $1`, [s!.id])),
+      ).rejects.toMatchObject({ kind: 'invalid' })
+    }
+    // Other columns of a completed session stay editable.
+    expect(
+      await attempt('client', `update public.coaching_sessions set title = 'Finished' where id = $1 returning id`, [s!.id]),
+    ).toBe('allowed')
+  })
+})
+
+describe('stage_responses', () => {
+  it('stages of a shared session are read by the client and the coach; of a private one, the client only', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
+      attempt(actor, 'select id from public.stage_responses where id = $1', [row.sharedStage]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'select id from public.stage_responses where id = $1', [row.privateStage]),
+    )
+  })
+
+  it('in a self-coaching session only the client records stages', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(
+        actor,
+        `insert into public.stage_responses (session_id, stage_number, stage_name) values ($1, 2, 'starting_point') returning id`,
+        [row.sharedSession],
+      ),
+    )
+  })
+
+  it('in a coach-led session only the coach records stages', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(
+        actor,
+        `insert into public.stage_responses (session_id, stage_number, stage_name) values ($1, 1, 'check_in') returning id`,
+        [row.coachLedSession],
+      ),
+    )
+  })
+
+  it('only the person running the session edits its stages', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `update public.stage_responses set responses = '{"edited": true}' where id = $1 returning id`, [
+        row.sharedStage,
+      ]),
+    )
+  })
+
+  it('only the person running the session deletes its stages', async () => {
+    const [stage] = await service((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.stage_responses (session_id, stage_number, stage_name) values ($1, 5, 'check_out') returning id`,
+        [row.privateSession],
+      ),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'delete from public.stage_responses where id = $1 returning id', [stage!.id]),
+    )
+  })
+})
+
+describe('action_plans', () => {
+  const select = (planId: string) => (actor: Actor) =>
+    attempt(actor, 'select id from public.action_plans where id = $1', [planId])
+
+  it('a plan without a session is private to its client', async () => {
+    await expectOnly(['client'], everyoneBut('client'), select(row.privatePlan))
+  })
+
+  it('a plan from a shared session is read by the client and that coach', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), select(row.sharedPlan))
+  })
+
+  it('a client creates plans for themselves only', async () => {
+    const create = (actor: Actor, userId: string) =>
+      attempt(actor, `insert into public.action_plans (user_id, title) values ($1, 'Walk daily') returning id`, [userId])
+    expect(await create('peerClient', id.client)).toBe('denied')
+    expect(await create('coach', id.client)).toBe('denied')
+    expect(await create('anon', id.client)).toBe('denied')
+    expect(await create('client', id.client)).toBe('allowed')
+  })
+
+  it('a coach adds plans to a session they lead, never to a client’s self-coaching session', async () => {
+    const create = (actor: Actor, sessionId: string) =>
+      attempt(actor, `insert into public.action_plans (session_id, user_id, title) values ($1, $2, 'Agreed step') returning id`, [
+        sessionId,
+        id.client,
+      ])
+    expect(await create('coach', row.sharedSession)).toBe('denied')
+    expect(await create('otherCoach', row.coachLedSession)).toBe('denied')
+    expect(await create('coach', row.coachLedSession)).toBe('allowed')
+  })
+
+  it('a plan from a session always belongs to that session’s client', async () => {
+    await expect(
+      as('coach', (tx) =>
+        tx.query(`insert into public.action_plans (session_id, user_id, title) values ($1, $2, 'Misfiled')`, [
+          row.coachLedSession,
+          id.peerClient,
+        ]),
+      ),
+    ).rejects.toBeInstanceOf(AppError)
+  })
+
+  it('only the client updates their own plan', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `update public.action_plans set status = 'in_progress' where id = $1 returning id`, [row.sharedPlan]),
+    )
+  })
+
+  it('the leading coach also updates plans of a coach-led session', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
+      attempt(actor, `update public.action_plans set priority = 2 where id = $1 returning id`, [row.coachLedPlan]),
+    )
+  })
+
+  it('only the client deletes their plan', async () => {
+    const [plan] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.action_plans (session_id, user_id, title) values ($1, $2, 'Drop me') returning id`, [
+        row.coachLedSession,
+        id.client,
+      ]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'delete from public.action_plans where id = $1 returning id', [plan!.id]),
+    )
+  })
+})
+
+describe('milestones', () => {
+  it('follow their plan: read by whoever can read the plan', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
+      attempt(actor, 'select id from public.milestones where id = $1', [row.sharedMilestone]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'select id from public.milestones where id = $1', [row.privateMilestone]),
+    )
+  })
+
+  it('are added by whoever can change the plan', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `insert into public.milestones (action_plan_id, title) values ($1, 'Next') returning id`, [row.privatePlan]),
+    )
+  })
+
+  it('are completed by whoever can change the plan, with completed_at kept in step', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'update public.milestones set completed = true, completed_at = now() where id = $1 returning id', [
+        row.sharedMilestone,
+      ]),
+    )
+    await expect(
+      as('client', (tx) => tx.query('update public.milestones set completed = false where id = $1', [row.sharedMilestone])),
+    ).rejects.toMatchObject({ kind: 'invalid' })
+  })
+
+  it('are deleted by whoever can change the plan', async () => {
+    const [m] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.milestones (action_plan_id, title) values ($1, 'Temp') returning id`, [row.privatePlan]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'delete from public.milestones where id = $1 returning id', [m!.id]),
+    )
+  })
+})
+
+describe('audit_log', () => {
+  it('entries are read by the person who made them', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'select id from public.audit_log where id = $1', [row.auditEntry]),
+    )
+  })
+
+  it('entries are added in one’s own name only', async () => {
+    const add = (actor: Actor, actorId: string) =>
+      attempt(actor, `insert into public.audit_log (actor_id, action, entity_type) values ($1, 'viewed', 'session') returning id`, [
+        actorId,
+      ])
+    expect(await add('coach', id.client)).toBe('denied')
+    expect(await add('anon', id.client)).toBe('denied')
+    expect(await add('client', id.client)).toBe('allowed')
+  })
+
+  it('is append-only: no API role can change or remove an entry; only the database owner can', async () => {
+    for (const actor of everyoneBut()) {
+      expect([actor, await attempt(actor, `update public.audit_log set action = 'tampered' where id = $1 returning id`, [row.auditEntry])]).toEqual([actor, 'denied'])
+      expect([actor, await attempt(actor, 'delete from public.audit_log where id = $1 returning id', [row.auditEntry])]).toEqual([actor, 'denied'])
+    }
+    // Supabase's service_role bypasses row-level security, but has no privilege to rewrite history.
+    await expect(
+      service(async (tx) => {
+        await tx.query('set local role service_role')
+        return tx.query(`update public.audit_log set action = 'tampered' where id = $1`, [row.auditEntry])
+      }),
+    ).rejects.toMatchObject({ kind: 'not_found' })
+    const [owned] = await service((tx) =>
+      tx.query(`update public.audit_log set metadata = '{"redacted": true}' where id = $1 returning id`, [row.auditEntry]),
+    )
+    expect(owned).toBeDefined()
+  })
+})
+
+describe('built-in auth tables', () => {
+  it('session tokens and sign-in failures are out of reach of every API role, and of the auth server only', async () => {
+    for (const table of ['private.login_sessions', 'private.sign_in_failures']) {
+      for (const actor of everyoneBut()) {
+        expect([table, actor, await attempt(actor, `select 1 from ${table}`)]).toEqual([table, actor, 'denied'])
+      }
+      await expect(service((tx) => tx.query(`select count(*) from ${table}`))).resolves.toHaveLength(1)
+    }
+  })
+})
+
+describe('leaving a program', () => {
+  it('removes the coach’s access to the client’s shared data on the next request', async () => {
+    const leaver = await createUser(testDb.db)
+    const sessionId = await service(async (tx) => {
+      await tx.query(`insert into public.program_members (program_id, user_id, role) values ($1, $2, 'client')`, [row.program, leaver])
+      const [s] = await tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, visibility, title)
+         values ($1, $2, $3, 'shared', 'Before leaving') returning id`,
+        [leaver, id.coach, row.program],
+      )
+      return s!.id
+    })
+    const coachSees = () => attempt('coach', 'select id from public.coaching_sessions where id = $1', [sessionId])
+    expect(await coachSees()).toBe('allowed')
+    await testDb.db.asUser(leaver, (tx) =>
+      tx.query('delete from public.program_members where program_id = $1 and user_id = $2', [row.program, leaver]),
+    )
+    expect(await coachSees()).toBe('denied')
+    const [own] = await testDb.db.asUser(leaver, (tx) => tx.query('select id from public.coaching_sessions where id = $1', [sessionId]))
+    expect(own).toBeDefined()
+  })
+
+  it('nothing crosses programs: coaching the same client elsewhere gives no access to this program’s sessions', async () => {
+    await service((tx) =>
+      tx.query(`insert into public.program_members (program_id, user_id, role) values ($1, $2, 'client') on conflict do nothing`, [
+        row.otherProgram,
+        id.client,
+      ]),
+    )
+    expect(await attempt('otherCoach', 'select id from public.coaching_sessions where id = $1', [row.sharedSession])).toBe('denied')
+    expect(await attempt('otherCoach', 'select id from public.profiles where id = $1', [id.client])).toBe('allowed')
+  })
+})
