@@ -1,3 +1,4 @@
+import type { ChatModel } from '#lib/ai/model'
 import type { AuthBackend } from '#lib/auth/index'
 import type { Database } from '#lib/db/database'
 import type { Env } from '#lib/env'
@@ -11,6 +12,8 @@ declare module '@remix-run/node' {
     db: Database
     env: Env
     auth: AuthBackend
+    /** The language model, or null in guided mode (no AI configured). */
+    ai: ChatModel | null
     /** The client's IP address (for rate limits). */
     ipAddress: string
     /** The nonce that lets this response's own inline scripts run under the CSP. */

@@ -59,7 +59,7 @@ const envSchema = z
       .describe(
         'The base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama.',
       ),
-    AI_MODEL: optionalText.describe('The model name, e.g. gpt-4o-mini or llama3.1.'),
+    AI_MODEL: optionalText.describe('The model name, e.g. gpt-4o-mini (the default with OpenAI) or llama3.1.'),
     AI_TIMEOUT_MS: z.coerce
       .number()
       .int()
@@ -75,6 +75,13 @@ const envSchema = z
         path: [env.SUPABASE_URL ? 'SUPABASE_ANON_KEY' : 'SUPABASE_URL'],
         message:
           'Supabase Auth needs both SUPABASE_URL and SUPABASE_ANON_KEY; set both, or neither for built-in sign-in.',
+      })
+    }
+    if (env.OPENAI_BASE_URL && !env.AI_MODEL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AI_MODEL'],
+        message: 'With OPENAI_BASE_URL, set AI_MODEL to a model your server serves (e.g. llama3.1 for Ollama).',
       })
     }
     if (env.SUPABASE_URL && !env.DATABASE_URL) {

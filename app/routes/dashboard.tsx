@@ -1,42 +1,56 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { listSessions } from '#lib/coaching/sessions'
+import { getActiveSession, listSessions } from '#lib/coaching/sessions'
 import { listOpenActionPlans } from '#lib/plans/action-plans'
 import { listPrograms } from '#lib/programs/programs'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { buttonClass } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const [sessions, actionPlans, programs] = await Promise.all([
+  const [sessions, actionPlans, programs, active] = await Promise.all([
     listSessions(context.db, { userId, limit: 10 }),
     listOpenActionPlans(context.db, { userId, limit: 10 }),
     listPrograms(context.db, { userId }),
+    getActiveSession(context.db, { userId }),
   ])
-  return { sessions, actionPlans, programs }
+  return { sessions, actionPlans, programs, active }
 }
 
 const stageNames = ['Check In', 'Starting Point', 'Connect', 'Finish', 'Check Out']
 const statusLabels = { pending: 'Not started', in_progress: 'In progress', completed: 'Done', blocked: 'Blocked' } as const
 
 export default function Dashboard() {
-  const { sessions, actionPlans, programs } = useLoaderData<typeof loader>()
+  const { sessions, actionPlans, programs, active } = useLoaderData<typeof loader>()
   return (
     <div>
-      <PageHeader title="Your dashboard" />
+      <PageHeader title="Your dashboard">
+        {active ? (
+          <Link to={`/sessions/${active.id}`} className={buttonClass('primary')}>
+            Resume “{active.title}”
+          </Link>
+        ) : (
+          <Link to="/sessions/new" className={buttonClass('primary')}>
+            Start a session
+          </Link>
+        )}
+      </PageHeader>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Sessions">
           {sessions.length === 0 ? (
             <EmptyState title="No sessions yet">
               A session takes you through five stages, from Check In to Check Out, and ends with a goal and action
-              plans. Coaching sessions arrive here when you start one or your coach assigns one.
+              plans. <Link to="/sessions/new" className="underline">Start your first session</Link>; sessions your coach leads with you appear here too.
             </EmptyState>
           ) : (
             <ul className="divide-y divide-slate-100">
               {sessions.map((session) => (
                 <li key={session.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
-                  <span className="font-medium">{session.title}</span>
+                  <Link to={`/sessions/${session.id}`} className="font-medium text-brand-700 underline">
+                    {session.title}
+                  </Link>
                   <span className="text-sm text-slate-600">
                     {session.clientName ? `with ${session.clientName} · ` : ''}
                     {session.completedAt

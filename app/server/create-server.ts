@@ -4,6 +4,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { AppLoadContext, ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
+import type { ChatModel } from '#lib/ai/model'
 import type { AuthBackend } from '#lib/auth/index'
 import type { Database } from '#lib/db/database'
 import type { Env } from '#lib/env'
@@ -12,6 +13,7 @@ export interface ServerParts {
   env: Env
   db: Database
   auth: AuthBackend
+  ai: ChatModel | null
   /** The Remix server build, or a function that loads it (the Vite dev server's). */
   build: ServerBuild | (() => Promise<ServerBuild>)
   /** Folder of the built browser assets (build/client); absent in development. */
@@ -90,6 +92,7 @@ export function createServer(parts: ServerParts): express.Express {
           db: parts.db,
           env: parts.env,
           auth: parts.auth,
+          ai: parts.ai,
           ipAddress: authRequest.ipAddress,
           nonce: String(res.locals.nonce),
           getUserId() {

@@ -3,6 +3,7 @@
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
+import { getChatModel } from '#lib/ai/model'
 import { createAuthBackend } from '#lib/auth/index'
 import { resolveSessionSecret } from '#lib/auth/session-secret'
 import { openMigratedDatabase } from '#lib/db/open'
@@ -38,10 +39,12 @@ async function main() {
         return module
       })
 
+  const ai = getChatModel(env)
   const app = createServer({
     env,
     db,
     auth,
+    ai,
     build,
     clientDirectory: vite ? undefined : path.join(projectRoot, 'build/client'),
     viteMiddleware: vite?.middlewares,
@@ -50,7 +53,7 @@ async function main() {
     console.log(`Stagecoach is running at http://localhost:${env.PORT}`)
     console.log(
       `  sign-in: ${env.authBackend === 'supabase' ? 'Supabase Auth' : 'built-in email + password'}; ` +
-        `AI: ${env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? `on (${env.AI_MODEL ?? 'default model'})` : 'off (guided mode)'}`,
+        `AI: ${ai ? `on (${ai.id})` : 'off (guided mode; set OPENAI_API_KEY or OPENAI_BASE_URL to turn it on)'}`,
     )
   })
 

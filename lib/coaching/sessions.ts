@@ -1,6 +1,16 @@
-import type { Database } from '../db/database'
+import { z } from 'zod'
+import { sqlState, type Database, type Tx } from '../db/database'
+import { AppError } from '../errors'
+import { loadStagePrompt } from '../ai/prompts'
+import { buildMemory } from './memory'
+import { newMessage, openStage, readResponses, type Message, type MemoryItem, type StageResponses } from './responses'
+import { stageInfo, stages, type StageNumber } from './stages'
+import { readSummary, type Summary } from './summary-schema'
 
 export type SessionType = 'self_coaching' | 'coach_led'
+export type SessionStatus = 'active' | 'completed' | 'cancelled'
+
+// ─── listing ─────────────────────────────────────────────────────────────────────────
 
 export interface SessionListItem {
   id: string
@@ -56,4 +66,365 @@ export async function listSessions(
     cancelledAt: row.cancelled_at,
     clientName: row.client_name,
   }))
+}
+
+// ─── starting ────────────────────────────────────────────────────────────────────────
+
+export const sessionTitleSchema = z
+  .string()
+  .trim()
+  .max(200, 'Keep the name under 200 characters.')
+  .transform((value) => (value === '' ? null : value))
+
+export type StartSessionInput =
+  | { userId: string; sessionType: 'self_coaching'; title?: string | null }
+  | { userId: string; sessionType: 'coach_led'; clientId: string; programId: string; title?: string | null }
+
+export type StartSessionResult =
+  | { started: true; sessionId: string }
+  | { started: false; activeSession: { id: string; title: string } }
+
+function defaultTitle(sessionType: SessionType, clientName: string | null, today: Date): string {
+  const date = today.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+  return sessionType === 'self_coaching' ? `Self-coaching — ${date}` : `Coach-led with ${clientName ?? 'client'} — ${date}`
+}
+
+/** The first question of a stage, asked by the coach as the stage opens. */
+function openingQuestion(stage: StageNumber, memory: MemoryItem[]): Message {
+  const [first] = loadStagePrompt(stage).guidedQuestions
+  if (!first) throw new Error(`No opening question for stage ${stage}`)
+  const greeting =
+    stage === 1
+      ? memory.some((item) => item.kind === 'open_action')
+        ? 'Welcome back. Let’s check in before we look at how your actions went. '
+        : 'Welcome. Let’s start by checking in. '
+      : `Let’s move on to ${stageInfo(stage).name}. `
+  return newMessage('assistant', greeting + first.question, { field: first.field })
+}
+
+/** The opening state of a stage row: its first question (self-coaching) and, for Check In, the memory. */
+export function stageOpening(stage: StageNumber, sessionType: SessionType, memory: MemoryItem[] = []): Partial<StageResponses> {
+  return {
+    transcript: sessionType === 'self_coaching' ? [openingQuestion(stage, memory)] : [],
+    memory: stage === 1 ? memory : [],
+  }
+}
+
+/**
+ * Starts a session and opens its Check In with what the coach remembers. A user drives
+ * at most one active session at a time (the database enforces it, even for two requests
+ * at once); if one is active, it is returned instead so the user can resume or cancel it.
+ */
+export async function startSession(db: Database, input: StartSessionInput): Promise<StartSessionResult> {
+  const title = sessionTitleSchema.safeParse(input.title ?? '')
+  if (!title.success) {
+    throw new AppError('invalid', 'Check the session name.', { title: title.error.issues.map((i) => i.message) })
+  }
+  try {
+    const sessionId = await db.asUser(input.userId, async (tx) => {
+      let clientId = input.userId
+      let clientName: string | null = null
+      if (input.sessionType === 'coach_led') {
+        const [client] = await tx.query<{ display_name: string }>(
+          `select p.display_name
+           from public.program_members m
+           join public.profiles p on p.id = m.user_id
+           where m.program_id = $1 and m.user_id = $2 and m.role = 'client'`,
+          [input.programId, input.clientId],
+        )
+        if (!client) throw new AppError('not_found', 'That client is not in one of your programs.')
+        clientId = input.clientId
+        clientName = client.display_name
+      }
+      const [session] = await tx.query<{ id: string }>(
+        `insert into public.coaching_sessions
+           (user_id, coach_id, program_id, session_type, source, visibility, title, started_at)
+         values ($1, $2, $3, $4, $5, $6, $7, now())
+         returning id`,
+        input.sessionType === 'coach_led'
+          ? [clientId, input.userId, input.programId, 'coach_led', 'coach_assigned', 'shared', title.data ?? defaultTitle('coach_led', clientName, new Date())]
+          : [clientId, null, null, 'self_coaching', 'self_assigned', 'private', title.data ?? defaultTitle('self_coaching', null, new Date())],
+      )
+      if (!session) throw new Error('Starting the session returned no id')
+      const memory = await buildMemory(tx, { clientId, excludeSessionId: session.id })
+      await openStage(tx, { sessionId: session.id, stage: 1, opening: stageOpening(1, input.sessionType, memory) })
+      return session.id
+    })
+    return { started: true, sessionId }
+  } catch (error) {
+    if (!(error instanceof AppError && error.kind === 'conflict' && sqlState(error.cause) === '23505')) throw error
+    const active = await getActiveSession(db, { userId: input.userId })
+    if (!active) throw error
+    return { started: false, activeSession: active }
+  }
+}
+
+/** The session this user is driving now, if any. */
+export async function getActiveSession(db: Database, { userId }: { userId: string }): Promise<{ id: string; title: string } | null> {
+  const [row] = await db.asUser(userId, (tx) =>
+    tx.query<{ id: string; title: string }>(
+      `select id, title from public.coaching_sessions
+       where (case when session_type = 'coach_led' then coach_id else user_id end) = $1
+         and started_at is not null and completed_at is null and cancelled_at is null
+       limit 1`,
+      [userId],
+    ),
+  )
+  return row ?? null
+}
+
+// ─── reading ─────────────────────────────────────────────────────────────────────────
+
+export interface StageView {
+  number: StageNumber
+  name: string
+  purpose: string
+  completedAt: Date | null
+  responses: StageResponses
+}
+
+export interface SessionView {
+  id: string
+  title: string
+  sessionType: SessionType
+  source: 'self_assigned' | 'coach_assigned'
+  status: SessionStatus
+  currentStage: StageNumber
+  sessionDate: string
+  startedAt: Date | null
+  completedAt: Date | null
+  cancelledAt: Date | null
+  pausedAt: Date | null
+  releasedAt: Date | null
+  visibility: 'private' | 'shared'
+  clientId: string
+  clientName: string
+  coachId: string | null
+  coachName: string | null
+  programId: string | null
+  /** The viewer's part: the client, or the coach. */
+  viewerRole: 'client' | 'coach'
+  /** Whether the viewer runs the session (writes its stages): the client in self-coaching, the coach in coach-led. */
+  viewerRuns: boolean
+  /** False for the client of a coach-led session the coach has not released yet. */
+  contentVisible: boolean
+  summary: Summary | null
+  stages: StageView[]
+}
+
+function asStageNumber(value: number): StageNumber {
+  return stageInfo(value).number
+}
+
+/** A session with all its stages, as far as the viewer may see it. Not found otherwise. */
+export async function getSession(
+  db: Database,
+  { userId, sessionId }: { userId: string; sessionId: string },
+): Promise<SessionView> {
+  return db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+}
+
+export async function readSession(tx: Tx, { userId, sessionId }: { userId: string; sessionId: string }): Promise<SessionView> {
+  const [row] = await tx.query<{
+    id: string
+    title: string
+    session_type: SessionType
+    source: 'self_assigned' | 'coach_assigned'
+    current_stage: number
+    session_date: string
+    started_at: Date | null
+    completed_at: Date | null
+    cancelled_at: Date | null
+    paused_at: Date | null
+    released_at: Date | null
+    visibility: 'private' | 'shared'
+    user_id: string
+    client_name: string | null
+    coach_id: string | null
+    coach_name: string | null
+    program_id: string | null
+    summary: unknown
+  }>(
+    `select s.id, s.title, s.session_type, s.source, s.current_stage, s.session_date, s.started_at,
+            s.completed_at, s.cancelled_at, s.paused_at, s.released_at, s.visibility, s.user_id,
+            client.display_name as client_name, s.coach_id, coach.display_name as coach_name,
+            s.program_id, s.summary
+     from public.coaching_sessions s
+     left join public.profiles client on client.id = s.user_id
+     left join public.profiles coach on coach.id = s.coach_id
+     where s.id = $1`,
+    [sessionId],
+  )
+  if (!row) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
+  const stageRows = await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
+    `select stage_number, completed_at, responses from public.stage_responses
+     where session_id = $1 order by stage_number`,
+    [sessionId],
+  )
+  const viewerRole = row.user_id === userId ? 'client' : 'coach'
+  const contentVisible = viewerRole === 'coach' || row.session_type === 'self_coaching' || row.released_at !== null
+  return {
+    id: row.id,
+    title: row.title,
+    sessionType: row.session_type,
+    source: row.source,
+    status: row.completed_at ? 'completed' : row.cancelled_at ? 'cancelled' : 'active',
+    currentStage: asStageNumber(row.current_stage),
+    sessionDate: row.session_date,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    cancelledAt: row.cancelled_at,
+    pausedAt: row.paused_at,
+    releasedAt: row.released_at,
+    visibility: row.visibility,
+    clientId: row.user_id,
+    clientName: row.client_name ?? 'Client',
+    coachId: row.coach_id,
+    coachName: row.coach_name,
+    programId: row.program_id,
+    viewerRole,
+    viewerRuns: row.session_type === 'self_coaching' ? viewerRole === 'client' : viewerRole === 'coach',
+    contentVisible,
+    summary: readSummary(row.summary),
+    stages: stageRows.map((stage) => {
+      const info = stageInfo(stage.stage_number)
+      return {
+        number: info.number,
+        name: info.name,
+        purpose: info.purpose,
+        completedAt: stage.completed_at,
+        responses: readResponses(stage.responses),
+      }
+    }),
+  }
+}
+
+/** Throws unless the session is active and the user runs it: what every write to a running session needs. */
+export function requireRunnable(session: SessionView): void {
+  if (!session.viewerRuns) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
+  if (session.status === 'completed') throw new AppError('conflict', 'This session is complete; it can be read but not changed.')
+  if (session.status === 'cancelled') throw new AppError('conflict', 'This session was cancelled.')
+}
+
+// ─── changing ────────────────────────────────────────────────────────────────────────
+
+export async function cancelSession(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
+  await db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    requireRunnable(session)
+    await tx.query('update public.coaching_sessions set cancelled_at = now() where id = $1 and cancelled_at is null', [sessionId])
+  })
+}
+
+export async function renameSession(
+  db: Database,
+  { userId, sessionId, title }: { userId: string; sessionId: string; title: string },
+): Promise<void> {
+  const parsed = sessionTitleSchema.safeParse(title)
+  if (!parsed.success || !parsed.data) {
+    throw new AppError('invalid', 'Give the session a name of up to 200 characters.', { title: ['Give the session a name of up to 200 characters.'] })
+  }
+  const rows = await db.asUser(userId, (tx) =>
+    tx.query('update public.coaching_sessions set title = $2 where id = $1 returning id', [sessionId, parsed.data]),
+  )
+  if (rows.length === 0) throw new AppError('not_found', 'That session does not exist, or you cannot rename it.')
+}
+
+/**
+ * Mark Complete: a deliberate act, once, after Check Out is finished. completed_at never
+ * changes afterwards (the database refuses).
+ */
+export async function completeSession(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
+  await db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    requireRunnable(session)
+    const unfinished = stages.filter((stage) => !session.stages.find((s) => s.number === stage.number)?.completedAt)
+    if (unfinished.length > 0) {
+      throw new AppError('conflict', `Finish every stage first: ${unfinished.map((s) => s.name).join(', ')} ${unfinished.length === 1 ? 'is' : 'are'} not finished yet.`)
+    }
+    await tx.query('update public.coaching_sessions set completed_at = now(), paused_at = null where id = $1 and completed_at is null', [sessionId])
+  })
+}
+
+/** The client says they are safe and chooses to carry on after a safety pause. */
+export async function resumeAfterPause(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
+  await db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    requireRunnable(session)
+    await tx.query('update public.coaching_sessions set paused_at = null where id = $1', [sessionId])
+  })
+}
+
+export interface CoachChoice {
+  coachId: string
+  coachName: string
+  programId: string
+  programName: string
+}
+
+/** The coaches a client could share a session with: coaches of the programs they are a client in. */
+export async function listMyCoaches(db: Database, { userId }: { userId: string }): Promise<CoachChoice[]> {
+  const rows = await db.asUser(userId, (tx) =>
+    tx.query<{ coach_id: string; coach_name: string | null; program_id: string; program_name: string }>(
+      `select coach.user_id as coach_id, pr.display_name as coach_name, p.id as program_id, p.name as program_name
+       from public.program_members me
+       join public.programs p on p.id = me.program_id
+       join public.program_members coach on coach.program_id = me.program_id and coach.role = 'coach'
+       left join public.profiles pr on pr.id = coach.user_id
+       where me.user_id = $1 and me.role = 'client'
+       order by p.name, pr.display_name`,
+      [userId],
+    ),
+  )
+  return rows.map((r) => ({ coachId: r.coach_id, coachName: r.coach_name ?? 'Coach', programId: r.program_id, programName: r.program_name }))
+}
+
+export interface ClientChoice {
+  clientId: string
+  clientName: string
+  programId: string
+  programName: string
+}
+
+/** The clients a coach can lead a session with: clients of the programs they coach. */
+export async function listMyClients(db: Database, { userId }: { userId: string }): Promise<ClientChoice[]> {
+  const rows = await db.asUser(userId, (tx) =>
+    tx.query<{ client_id: string; client_name: string | null; program_id: string; program_name: string }>(
+      `select client.user_id as client_id, pr.display_name as client_name, p.id as program_id, p.name as program_name
+       from public.program_members me
+       join public.programs p on p.id = me.program_id
+       join public.program_members client on client.program_id = me.program_id and client.role = 'client'
+       left join public.profiles pr on pr.id = client.user_id
+       where me.user_id = $1 and me.role = 'coach'
+       order by pr.display_name, p.name`,
+      [userId],
+    ),
+  )
+  return rows.map((r) => ({ clientId: r.client_id, clientName: r.client_name ?? 'Client', programId: r.program_id, programName: r.program_name }))
+}
+
+/**
+ * A client shares a self-coaching session with one of their coaches (who then sees its
+ * stages, summary and plans), or makes it private again.
+ */
+export async function setSessionSharing(
+  db: Database,
+  input: { userId: string; sessionId: string; share: { coachId: string; programId: string } | null },
+): Promise<void> {
+  const rows = await db.asUser(input.userId, (tx) =>
+    input.share
+      ? tx.query(
+          `update public.coaching_sessions set visibility = 'shared', coach_id = $3, program_id = $4
+           where id = $1 and user_id = $2 and session_type = 'self_coaching' and source = 'self_assigned'
+           returning id`,
+          [input.sessionId, input.userId, input.share.coachId, input.share.programId],
+        )
+      : tx.query(
+          `update public.coaching_sessions set visibility = 'private', coach_id = null, program_id = null
+           where id = $1 and user_id = $2 and session_type = 'self_coaching' and source = 'self_assigned'
+           returning id`,
+          [input.sessionId, input.userId],
+        ),
+  )
+  if (rows.length === 0) throw new AppError('not_found', 'That session does not exist, or it cannot be shared that way.')
 }

@@ -47,3 +47,56 @@ export async function listOpenActionPlans(
     milestonesTotal: row.milestones_total,
   }))
 }
+
+export interface SessionPlan {
+  id: string
+  title: string
+  description: string
+  status: ActionPlanStatus
+  priority: number
+  timelineStart: string | null
+  timelineEnd: string | null
+  milestones: { id: string; title: string; dueDate: string | null; completed: boolean }[]
+}
+
+/** The action plans of one session, as far as the viewer may see them, in the order agreed. */
+export async function listPlansForSession(
+  db: Database,
+  { userId, sessionId }: { userId: string; sessionId: string },
+): Promise<SessionPlan[]> {
+  return db.asUser(userId, async (tx) => {
+    const plans = await tx.query<{
+      id: string
+      title: string
+      description: string
+      status: ActionPlanStatus
+      priority: number
+      timeline_start: string | null
+      timeline_end: string | null
+    }>(
+      `select id, title, description, status, priority, timeline_start, timeline_end
+       from public.action_plans where session_id = $1
+       order by nullif(regexp_replace(coalesce(extraction_key, ''), '[^0-9]', '', 'g'), '')::int nulls last, created_at`,
+      [sessionId],
+    )
+    const milestones = plans.length
+      ? await tx.query<{ id: string; action_plan_id: string; title: string; due_date: string | null; completed: boolean }>(
+          `select id, action_plan_id, title, due_date, completed from public.milestones
+           where action_plan_id = any($1::uuid[]) order by position, due_date nulls last`,
+          [plans.map((p) => p.id)],
+        )
+      : []
+    return plans.map((plan) => ({
+      id: plan.id,
+      title: plan.title,
+      description: plan.description,
+      status: plan.status,
+      priority: plan.priority,
+      timelineStart: plan.timeline_start,
+      timelineEnd: plan.timeline_end,
+      milestones: milestones
+        .filter((m) => m.action_plan_id === plan.id)
+        .map((m) => ({ id: m.id, title: m.title, dueDate: m.due_date, completed: m.completed })),
+    }))
+  })
+}

@@ -516,6 +516,18 @@ describe('stage_responses', () => {
     )
   })
 
+  it('stages of a coach-led session are the coach’s until released to the client', async () => {
+    const [stage] = await service((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.stage_responses (session_id, stage_number, stage_name) values ($1, 2, 'starting_point') returning id`,
+        [row.coachLedSession],
+      ),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, 'select id from public.stage_responses where id = $1', [stage!.id]),
+    )
+  })
+
   it('in a coach-led session only the coach records stages', async () => {
     await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
       attempt(
@@ -596,8 +608,9 @@ describe('action_plans', () => {
     )
   })
 
-  it('the leading coach also updates plans of a coach-led session', async () => {
-    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
+  it('a plan of an unreleased coach-led session is the coach’s to read and change, not yet the client’s', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), select(row.coachLedPlan))
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
       attempt(actor, `update public.action_plans set priority = 2 where id = $1 returning id`, [row.coachLedPlan]),
     )
   })
@@ -605,7 +618,7 @@ describe('action_plans', () => {
   it('only the client deletes their plan', async () => {
     const [plan] = await service((tx) =>
       tx.query<{ id: string }>(`insert into public.action_plans (session_id, user_id, title) values ($1, $2, 'Drop me') returning id`, [
-        row.coachLedSession,
+        row.sharedSession,
         id.client,
       ]),
     )
@@ -730,5 +743,74 @@ describe('leaving a program', () => {
     )
     expect(await attempt('otherCoach', 'select id from public.coaching_sessions where id = $1', [row.sharedSession])).toBe('denied')
     expect(await attempt('otherCoach', 'select id from public.profiles where id = $1', [id.client])).toBe('allowed')
+  })
+})
+
+describe('session_summary_drafts', () => {
+  const draftFor = async (sessionId: string) =>
+    service((tx) =>
+      tx.query(
+        `insert into public.session_summary_drafts (session_id, summary, summary_input_hash) values ($1, '{"executiveSummary": "Draft"}', 'h')
+         on conflict (session_id) do nothing`,
+        [sessionId],
+      ),
+    )
+
+  it('only the coach leading the session reads the draft', async () => {
+    await draftFor(row.coachLedSession)
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, 'select session_id from public.session_summary_drafts where session_id = $1', [row.coachLedSession]),
+    )
+  })
+
+  it('only the coach leading the session writes, edits and discards it', async () => {
+    const [other] = await service((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title)
+         values ($1, $2, $3, 'coach_led', 'coach_assigned', 'shared', 'Second led') returning id`,
+        [id.client, id.coach, row.program],
+      ),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(
+        actor,
+        `insert into public.session_summary_drafts (session_id, summary, summary_input_hash) values ($1, '{}', $2) returning session_id`,
+        [other!.id, actor],
+      ),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.session_summary_drafts set summary_input_hash = $2 where session_id = $1 returning session_id`, [other!.id, actor]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, 'delete from public.session_summary_drafts where session_id = $1 returning session_id', [other!.id]),
+    )
+  })
+
+  it('a self-coaching session has no draft: not even its client writes one', async () => {
+    expect(
+      await attempt('client', `insert into public.session_summary_drafts (session_id, summary, summary_input_hash) values ($1, '{}', 'x') returning session_id`, [
+        row.sharedSession,
+      ]),
+    ).toBe('denied')
+  })
+})
+
+describe('releasing a coach-led session', () => {
+  it('only its coach can release it; then the client reads its stages and plans and can update the plans', async () => {
+    const release = (actor: Actor) =>
+      attempt(actor, 'update public.coaching_sessions set released_at = now() where id = $1 and released_at is null returning id', [row.coachLedSession])
+    expect(await attempt('client', 'select id from public.action_plans where id = $1', [row.coachLedPlan])).toBe('denied')
+    await expectOnly(['coach'], everyoneBut('coach'), release)
+    expect(await attempt('client', 'select id from public.action_plans where id = $1', [row.coachLedPlan])).toBe('allowed')
+    expect(
+      await attempt('client', `update public.action_plans set status = 'in_progress' where id = $1 returning id`, [row.coachLedPlan]),
+    ).toBe('allowed')
+    expect(await attempt('peerClient', 'select id from public.action_plans where id = $1', [row.coachLedPlan])).toBe('denied')
+  })
+
+  it('a self-coaching session cannot be "released"', async () => {
+    await expect(
+      service((tx) => tx.query('update public.coaching_sessions set released_at = now() where id = $1', [row.privateSession])),
+    ).rejects.toMatchObject({ kind: 'invalid' })
   })
 })

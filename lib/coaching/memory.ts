@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto'
+import type { Tx } from '../db/database'
+import type { MemoryItem } from './responses'
+import { readSummary } from './summary-schema'
+
+/**
+ * What the coach "remembers" when a session starts: the client's open action plans and
+ * the last finished session's summary. It is read under the requesting user's access
+ * rules, kept in the Check In stage, shown in full to the user, and editable or removable
+ * before the AI sees it. There is no other, hidden profile.
+ */
+export async function buildMemory(tx: Tx, { clientId, excludeSessionId }: { clientId: string; excludeSessionId: string }): Promise<MemoryItem[]> {
+  const plans = await tx.query<{ id: string; title: string; status: string; timeline_end: string | null }>(
+    `select id, title, status, timeline_end from public.action_plans
+     where user_id = $1 and status <> 'completed'
+     order by timeline_end asc nulls last, created_at
+     limit 10`,
+    [clientId],
+  )
+  const [lastSession] = await tx.query<{ title: string; summary: unknown; completed_at: Date }>(
+    `select title, summary, completed_at from public.coaching_sessions
+     where user_id = $1 and id <> $2 and completed_at is not null and summary is not null
+     order by completed_at desc
+     limit 1`,
+    [clientId, excludeSessionId],
+  )
+  const items: MemoryItem[] = plans.map((plan) => ({
+    id: randomUUID(),
+    kind: 'open_action',
+    text: `${plan.title} (${plan.status.replace('_', ' ')}${plan.timeline_end ? `, due ${plan.timeline_end}` : ''})`,
+    actionPlanId: plan.id,
+  }))
+  const summary = lastSession ? readSummary(lastSession.summary) : null
+  if (lastSession && summary) {
+    items.push({
+      id: randomUUID(),
+      kind: 'last_summary',
+      text: `Last session, “${lastSession.title}”: ${summary.executiveSummary}${summary.goalStatement ? ` Goal: ${summary.goalStatement}` : ''}`.slice(0, 2000),
+      actionPlanId: null,
+    })
+  }
+  return items
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod'
+import { delimit, generateStructured } from '../ai/calls'
+import type { ChatModel } from '../ai/model'
+import { loadPrompt, loadStagePrompt } from '../ai/prompts'
+import type { Database } from '../db/database'
+import { AppError } from '../errors'
+import { contextBlock } from './conversation'
+import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
+import { appendMessages, newMessage, openStage, setResponsesKey, type Message } from './responses'
+import { readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
+import { emptyFields, parseStageFields, stageFieldSchemas, stageInfo, type AnyStageFields, type StageNumber } from './stages'
+
+/**
+ * The work on a stage besides its conversation: drafting its fields when the person
+ * chooses "Finish stage" (the model, or the guided answers), saving the reviewed fields
+ * (which completes the stage and opens the next), a coach's notes in coach-led sessions,
+ * the AI's suggested questions for the coach, and edits to what the coach remembers.
+ */
+
+export interface StageWorkDependencies {
+  db: Database
+  ai: ChatModel | null
+}
+
+function findStage(session: SessionView, stage: StageNumber) {
+  const view = session.stages.find((s) => s.number === stage)
+  if (!view) throw new AppError('conflict', `${stageInfo(stage).name} has not started yet.`)
+  return view
+}
+
+function transcriptText(transcript: Message[]): string {
+  return transcript
+    .filter((message) => message.kind !== 'support')
+    .map((message) => `${message.role === 'assistant' ? 'Coach' : message.role === 'coach' ? 'Coach’s note' : 'Client'}: ${message.content}`)
+    .join('\n')
+}
+
+/**
+ * Drafts the stage's fields from its conversation (or a coach's notes) and keeps the
+ * draft for the person to review. Nothing is completed until they save it.
+ */
+export async function draftStageFields(
+  deps: StageWorkDependencies,
+  { userId, sessionId, stage }: { userId: string; sessionId: string; stage: StageNumber },
+): Promise<AnyStageFields> {
+  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  requireRunnable(session)
+  const stageView = findStage(session, stage)
+  const { transcript } = stageView.responses
+  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
+  const slug = stageInfo(stage).slug
+
+  let draft: AnyStageFields
+  const noteTaking = session.sessionType === 'coach_led'
+  if (!deps.ai) {
+    // Guided mode answers its own questions; a coach's free notes cannot be parsed without a model.
+    // The coach then fills the fields in by hand, starting from what was saved before.
+    const saved = parseStageFields(slug, stageView.responses.fields)
+    draft = noteTaking ? (saved.success ? saved.data : emptyFields(slug)) : fieldsFromGuidedAnswers(stage, transcript, memory)
+  } else {
+    if (!transcript.some((message) => message.role !== 'assistant')) {
+      throw new AppError('conflict', noteTaking ? 'Add some notes for this stage first.' : 'Say something in this stage first.')
+    }
+    const { value } = await generateStructured(deps.ai, {
+      system: `${loadPrompt('extract-fields.md').body}\n\nThe stage: ${stageInfo(stage).name}.\n\n${loadStagePrompt(stage).body}`,
+      prompt: [contextBlock(session, stage, memory), delimit(noteTaking ? 'coach_notes' : 'transcript', transcriptText(transcript))].join('\n\n'),
+      schema: stageFieldSchemas[slug],
+    })
+    draft = value
+  }
+  await deps.db.asUser(userId, async (tx) => {
+    const saved = await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: draft })
+    if (!saved) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
+  })
+  return draft
+}
+
+/**
+ * Saves a stage's reviewed fields: validates them, marks the stage complete, opens the
+ * next stage and moves the session on (a revisited earlier stage keeps the session where
+ * it was). In Check In, an action the client reports done is marked completed.
+ * All in one transaction: either everything is saved or nothing is.
+ */
+export async function saveStageFields(
+  deps: StageWorkDependencies,
+  { userId, sessionId, stage, fields }: { userId: string; sessionId: string; stage: StageNumber; fields: unknown },
+): Promise<{ nextStage: StageNumber | null }> {
+  const slug = stageInfo(stage).slug
+  const parsed = parseStageFields(slug, fields)
+  if (!parsed.success) throw new AppError('invalid', 'Some answers need fixing before this stage can be saved.', parsed.problems)
+  return deps.db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    requireRunnable(session)
+    findStage(session, stage)
+    await setResponsesKey(tx, { sessionId, stage, key: 'fields', value: parsed.data })
+    await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: null })
+    await tx.query(
+      `update public.stage_responses set completed_at = coalesce(completed_at, now())
+       where session_id = $1 and stage_number = $2`,
+      [sessionId, stage],
+    )
+    if (slug === 'check_in' && 'previousActionsReview' in parsed.data) {
+      for (const review of parsed.data.previousActionsReview) {
+        if (review.actionPlanId && review.progress === 'done') {
+          await tx.query(`update public.action_plans set status = 'completed' where id = $1 and status <> 'completed'`, [review.actionPlanId])
+        } else if (review.actionPlanId && review.progress === 'partly') {
+          await tx.query(`update public.action_plans set status = 'in_progress' where id = $1 and status = 'pending'`, [review.actionPlanId])
+        }
+      }
+    }
+    const next = stage < 5 ? stageInfo(stage + 1).number : null
+    if (next) {
+      await openStage(tx, { sessionId, stage: next, opening: stageOpening(next, session.sessionType) })
+      await tx.query('update public.coaching_sessions set current_stage = greatest(current_stage, $2) where id = $1', [sessionId, next])
+    }
+    return { nextStage: next }
+  })
+}
+
+export const coachNoteSchema = z.object({
+  messageId: z.uuid(),
+  text: z.string().trim().min(1, 'Write a note first.').max(4000, 'Keep a note under 4,000 characters.'),
+})
+
+/** A coach's note in a coach-led session: what the client said, or what the coach noticed. */
+export async function addCoachNote(
+  deps: StageWorkDependencies,
+  { userId, sessionId, stage, messageId, text }: { userId: string; sessionId: string; stage: StageNumber; messageId: string; text: string },
+): Promise<void> {
+  await deps.db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    requireRunnable(session)
+    if (session.sessionType !== 'coach_led') throw new AppError('conflict', 'Notes are for coach-led sessions.')
+    findStage(session, stage)
+    await appendMessages(tx, { sessionId, stage, messages: [newMessage('coach', text, { id: messageId })] })
+  })
+}
+
+const suggestionsSchema = z.object({
+  questions: z.array(z.string().trim().min(1).max(300)).min(1).max(3).describe('Three short, open questions the coach could ask next.'),
+  missing: z.array(z.string().trim().min(1).max(300)).max(6).describe('What the stage still needs before it is done.'),
+})
+export type CoachSuggestions = z.infer<typeof suggestionsSchema> & { source: 'ai' | 'guided' }
+
+/** The co-pilot: questions the coach could ask next, and what the stage still lacks. */
+export async function suggestForCoach(
+  deps: StageWorkDependencies,
+  { userId, sessionId, stage }: { userId: string; sessionId: string; stage: StageNumber },
+): Promise<CoachSuggestions> {
+  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  requireRunnable(session)
+  if (session.sessionType !== 'coach_led') throw new AppError('conflict', 'Suggestions are for coach-led sessions.')
+  const stageView = findStage(session, stage)
+  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
+  if (!deps.ai) {
+    return {
+      source: 'guided',
+      questions: guidedQuestions(stage, memory).map((q) => q.question),
+      missing: [],
+    }
+  }
+  const { value } = await generateStructured(deps.ai, {
+    system: `${loadPrompt('coach-suggestions.md').body}\n\nThe stage: ${stageInfo(stage).name}.\n\n${loadStagePrompt(stage).body}`,
+    prompt: [contextBlock(session, stage, memory), delimit('coach_notes', transcriptText(stageView.responses.transcript) || '(no notes yet)')].join('\n\n'),
+    schema: suggestionsSchema,
+  })
+  return { ...value, source: 'ai' }
+}
+
+/** Edits one remembered item's text, or removes it (text null), before the AI sees it. */
+export async function updateMemoryItem(
+  db: Database,
+  { userId, sessionId, itemId, text }: { userId: string; sessionId: string; itemId: string; text: string | null },
+): Promise<void> {
+  const trimmed = text?.trim() ?? null
+  if (trimmed !== null && (trimmed.length === 0 || trimmed.length > 2000)) {
+    throw new AppError('invalid', 'Write between 1 and 2,000 characters, or remove the item.', { text: ['Write between 1 and 2,000 characters, or remove the item.'] })
+  }
+  await db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    requireRunnable(session)
+    const memory = session.stages.find((stage) => stage.number === 1)?.responses.memory ?? []
+    if (!memory.some((item) => item.id === itemId)) throw new AppError('not_found', 'That remembered item is not there any more.')
+    const next = trimmed === null ? memory.filter((item) => item.id !== itemId) : memory.map((item) => (item.id === itemId ? { ...item, text: trimmed } : item))
+    await setResponsesKey(tx, { sessionId, stage: 1, key: 'memory', value: next })
+  })
+}

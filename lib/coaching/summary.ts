@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto'
+import { delimit, generateStructured, type Usage } from '../ai/calls'
+import type { ChatModel } from '../ai/model'
+import { loadPrompt, promptSetVersion } from '../ai/prompts'
+import type { Database } from '../db/database'
+import { AppError } from '../errors'
+import { readSession, type SessionView } from './sessions'
+import type { z } from 'zod'
+import { stageFieldSchemas, type StageNumber } from './stages'
+import { readSummary, summarySchema, type Summary } from './summary-schema'
+
+/**
+ * The end-of-session summary. It is derived from the stage responses and cached with a
+ * hash of everything it depends on (the stages' fields and transcripts, the prompts'
+ * versions, the model): opening a finished session costs no model call, and the summary
+ * is written again only when an input changes or the person asks.
+ *
+ * Self-coaching: stored in coaching_sessions.summary. Coach-led: stored as a draft only
+ * the coach sees, until the coach releases the session to the client.
+ */
+
+export interface SummaryDependencies {
+  db: Database
+  ai: ChatModel | null
+}
+
+export function summaryInputHash(session: SessionView, modelId: string): string {
+  const inputs = session.stages.map((stage) => ({
+    stage: stage.number,
+    fields: stage.responses.fields,
+    transcript: stage.responses.transcript.map((message) => [message.role, message.content]),
+  }))
+  return createHash('sha256')
+    .update(JSON.stringify({ inputs, prompts: promptSetVersion(), model: modelId }))
+    .digest('hex')
+}
+
+/** A stage's saved fields, validated by its schema; null if the stage has none (or they no longer fit). */
+function savedFields<Schema extends z.ZodType>(
+  session: SessionView,
+  stage: StageNumber,
+  schema: Schema,
+): z.output<Schema> | null {
+  const parsed = schema.safeParse(session.stages.find((s) => s.number === stage)?.responses.fields)
+  return parsed.success ? parsed.data : null
+}
+
+/** Guided mode's summary: composed from the fields, in the client's own words. */
+export function composeSummaryFromFields(session: SessionView): Summary {
+  const startingPoint = savedFields(session, 2, stageFieldSchemas.starting_point)
+  const connect = savedFields(session, 3, stageFieldSchemas.connect)
+  const finish = savedFields(session, 4, stageFieldSchemas.finish)
+  const checkOut = savedFields(session, 5, stageFieldSchemas.check_out)
+  const topic = startingPoint?.topic ?? 'what matters to you now'
+  const sentences = [
+    `You worked on ${topic}.`,
+    startingPoint?.problemStatement ? `The starting point, as you put it: ${startingPoint.problemStatement}` : null,
+    connect?.options.length ? `You came up with ${connect.options.length} option${connect.options.length === 1 ? '' : 's'}.` : null,
+    finish?.goalStatement ? `Your goal: ${finish.goalStatement}` : null,
+    finish?.actionSteps.length ? `You agreed on ${finish.actionSteps.length} step${finish.actionSteps.length === 1 ? '' : 's'} to get there.` : null,
+  ].filter((sentence): sentence is string => Boolean(sentence))
+  const smart = finish?.smartCriteria
+  return {
+    executiveSummary: sentences.join(' '),
+    keyInsights: [...(checkOut?.insights ?? []), ...(connect?.insights ?? []), ...(checkOut?.keyLearnings ?? [])].slice(0, 8),
+    goalStatement: finish?.goalStatement ?? '',
+    actionPlan: (finish?.actionSteps ?? []).map((step) => ({ title: step.title, dueDate: step.dueDate })),
+    successMetrics: [smart?.measurable, smart?.timeBound ? `By ${smart.timeBound}` : null].filter((metric): metric is string => Boolean(metric)),
+    supportAndAccountability: [
+      startingPoint?.resources.length ? `Resources you named: ${startingPoint.resources.join('; ')}.` : null,
+      finish?.contingencyPlans.length ? `If things get in the way: ${finish.contingencyPlans.join('; ')}.` : null,
+      'Your next Check In starts with how these actions went.',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  }
+}
+
+function stagesForPrompt(session: SessionView): string {
+  return session.stages.map((stage) => `${stage.name}: ${JSON.stringify(stage.responses.fields ?? {})}`).join('\n')
+}
+
+export interface SummaryResult {
+  summary: Summary
+  /** False when the cached summary was returned and no model was called. */
+  generated: boolean
+  usage: Usage | null
+}
+
+async function storedSummary(deps: SummaryDependencies, userId: string, session: SessionView): Promise<{ summary: Summary; hash: string } | null> {
+  if (session.sessionType === 'coach_led' && session.viewerRole === 'coach' && !session.releasedAt) {
+    const [draft] = await deps.db.asUser(userId, (tx) =>
+      tx.query<{ summary: unknown; summary_input_hash: string }>(
+        'select summary, summary_input_hash from public.session_summary_drafts where session_id = $1',
+        [session.id],
+      ),
+    )
+    const summary = readSummary(draft?.summary)
+    return draft && summary ? { summary, hash: draft.summary_input_hash } : null
+  }
+  const [row] = await deps.db.asUser(userId, (tx) =>
+    tx.query<{ summary: unknown; summary_input_hash: string | null }>(
+      'select summary, summary_input_hash from public.coaching_sessions where id = $1',
+      [session.id],
+    ),
+  )
+  const summary = readSummary(row?.summary)
+  return row && summary ? { summary, hash: row.summary_input_hash ?? '' } : null
+}
+
+/** The session's summary if one exists (draft for its coach, released for its client), without any model call. */
+export async function getSummary(
+  deps: SummaryDependencies,
+  { userId, sessionId }: { userId: string; sessionId: string },
+): Promise<{ summary: Summary; upToDate: boolean } | null> {
+  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  const stored = await storedSummary(deps, userId, session)
+  if (!stored) return null
+  return { summary: stored.summary, upToDate: stored.hash === summaryInputHash(session, deps.ai?.id ?? 'guided') }
+}
+
+/**
+ * Returns the summary, writing it only if there is none, its inputs changed, or `force`.
+ * Only the person who ran a completed session can have it written.
+ */
+export async function ensureSummary(
+  deps: SummaryDependencies,
+  { userId, sessionId, force = false }: { userId: string; sessionId: string; force?: boolean },
+): Promise<SummaryResult> {
+  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  if (!session.contentVisible) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
+  const hash = summaryInputHash(session, deps.ai?.id ?? 'guided')
+  const stored = await storedSummary(deps, userId, session)
+  if (stored && stored.hash === hash && !force) return { summary: stored.summary, generated: false, usage: null }
+  if (!session.viewerRuns) {
+    if (stored) return { summary: stored.summary, generated: false, usage: null }
+    throw new AppError('conflict', 'The summary has not been written yet.')
+  }
+  if (session.status !== 'completed') throw new AppError('conflict', 'Complete the session first; the summary is written at the end.')
+  if (session.sessionType === 'coach_led' && session.releasedAt) {
+    throw new AppError('conflict', 'This session was released to the client; its summary no longer changes.')
+  }
+
+  let summary: Summary
+  let usage: Usage | null = null
+  if (deps.ai) {
+    const result = await generateStructured(deps.ai, {
+      system: loadPrompt('summary.md').body,
+      prompt: delimit('stages', stagesForPrompt(session)),
+      schema: summarySchema,
+    })
+    summary = result.value
+    usage = result.usage
+  } else {
+    summary = composeSummaryFromFields(session)
+  }
+  // Whatever the model wrote, the goal and the agreed steps are the client's own (Finish).
+  const finish = savedFields(session, 4, stageFieldSchemas.finish)
+  if (finish) {
+    summary = {
+      ...summary,
+      goalStatement: finish.goalStatement ?? summary.goalStatement,
+      actionPlan: finish.actionSteps.map((step) => ({ title: step.title, dueDate: step.dueDate })),
+    }
+  }
+
+  await deps.db.asUser(userId, async (tx) => {
+    if (session.sessionType === 'coach_led') {
+      await tx.query(
+        `insert into public.session_summary_drafts (session_id, summary, summary_input_hash)
+         values ($1, $2::jsonb, $3)
+         on conflict (session_id) do update set summary = excluded.summary, summary_input_hash = excluded.summary_input_hash`,
+        [session.id, JSON.stringify(summary), hash],
+      )
+    } else {
+      await tx.query('update public.coaching_sessions set summary = $2::jsonb, summary_input_hash = $3 where id = $1', [
+        session.id,
+        JSON.stringify(summary),
+        hash,
+      ])
+    }
+  })
+  return { summary, generated: true, usage }
+}
+
+/** The coach edits the draft summary of a coach-led session before releasing it. */
+export async function saveSummaryDraft(
+  deps: SummaryDependencies,
+  { userId, sessionId, summary }: { userId: string; sessionId: string; summary: unknown },
+): Promise<void> {
+  const parsed = summarySchema.safeParse(summary)
+  if (!parsed.success) {
+    throw new AppError('invalid', 'Some parts of the summary need fixing.', Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.'), [i.message]])))
+  }
+  const rows = await deps.db.asUser(userId, (tx) =>
+    tx.query('update public.session_summary_drafts set summary = $2::jsonb where session_id = $1 returning session_id', [sessionId, JSON.stringify(parsed.data)]),
+  )
+  if (rows.length === 0) throw new AppError('not_found', 'There is no draft summary to edit for that session.')
+}
+
+/**
+ * The coach releases a reviewed coach-led session: the summary becomes the client's, and
+ * the stages and action plans become visible to them. One transaction.
+ */
+export async function releaseSession(deps: SummaryDependencies, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
+  await deps.db.asUser(userId, async (tx) => {
+    const [draft] = await tx.query<{ summary: unknown; summary_input_hash: string }>(
+      'select summary, summary_input_hash from public.session_summary_drafts where session_id = $1',
+      [sessionId],
+    )
+    if (!draft) throw new AppError('conflict', 'Write and review the summary before releasing the session.')
+    const rows = await tx.query(
+      `update public.coaching_sessions
+       set summary = $2::jsonb, summary_input_hash = $3, released_at = now()
+       where id = $1 and session_type = 'coach_led' and completed_at is not null and released_at is null
+       returning id`,
+      [sessionId, JSON.stringify(draft.summary), draft.summary_input_hash],
+    )
+    if (rows.length === 0) throw new AppError('conflict', 'Only a completed coach-led session that is not yet released can be released.')
+    await tx.query('delete from public.session_summary_drafts where session_id = $1', [sessionId])
+  })
+}

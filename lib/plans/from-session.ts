@@ -1,0 +1,134 @@
+import { z } from 'zod'
+import { delimit, generateStructured, type Usage } from '../ai/calls'
+import type { ChatModel } from '../ai/model'
+import { loadPrompt } from '../ai/prompts'
+import type { Database } from '../db/database'
+import { AppError } from '../errors'
+import { readSession } from '../coaching/sessions'
+import { smartCriteriaSchema, stageFieldSchemas, type ActionStep } from '../coaching/stages'
+import { readSummary } from '../coaching/summary-schema'
+
+/**
+ * Action plans from a finished session: one plan per action step the client agreed in
+ * Finish, with the step's own title and date. The model adds a description, SMART
+ * criteria, a priority and milestones (or, in guided mode, the step alone is used).
+ *
+ * Idempotent: each plan is keyed by its step (`finish-step-<n>`), unique per session in
+ * the database; running again creates nothing new and, when every step already has its
+ * plan, calls no model. All plans and milestones of a run are written in one transaction.
+ */
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+
+const enrichmentSchema = z.object({
+  plans: z
+    .array(
+      z.object({
+        stepNumber: z.number().int().min(1).max(12).describe('Which agreed action step this plan is for (1 = the first).'),
+        description: z.string().trim().max(2000).describe('One to three plain sentences: what the step is and how it serves the goal.'),
+        smartCriteria: smartCriteriaSchema.describe('SMART criteria for this step.'),
+        priority: z.number().int().min(1).max(5).describe('1 (highest) to 5.'),
+        milestones: z
+          .array(z.object({ title: z.string().trim().min(1).max(200), dueDate: isoDate.nullable() }))
+          .max(4)
+          .describe('One to four checkpoints, in date order, on or before the step’s date.'),
+      }),
+    )
+    .max(12),
+})
+
+export interface PlansFromSessionResult {
+  created: number
+  existing: number
+  usage: Usage | null
+}
+
+export async function createPlansFromSession(
+  deps: { db: Database; ai: ChatModel | null },
+  { userId, sessionId }: { userId: string; sessionId: string },
+): Promise<PlansFromSessionResult> {
+  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  if (!session.viewerRuns) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
+  if (session.status !== 'completed') throw new AppError('conflict', 'Complete the session first; its action plans come from Finish.')
+  const finish = stageFieldSchemas.finish.safeParse(session.stages.find((s) => s.number === 4)?.responses.fields)
+  if (!finish.success) throw new AppError('conflict', 'The Finish stage has no saved action steps.')
+  const steps = finish.data.actionSteps
+  const keyOf = (index: number) => `finish-step-${index + 1}`
+
+  const existing = await deps.db.asUser(userId, (tx) =>
+    tx.query<{ extraction_key: string }>(
+      'select extraction_key from public.action_plans where session_id = $1 and extraction_key is not null',
+      [sessionId],
+    ),
+  )
+  const existingKeys = new Set(existing.map((row) => row.extraction_key))
+  const missing = steps.map((step, index) => ({ step, index })).filter(({ index }) => !existingKeys.has(keyOf(index)))
+  if (missing.length === 0) return { created: 0, existing: existingKeys.size, usage: null }
+
+  let enrichment: z.output<typeof enrichmentSchema>['plans'] = []
+  let usage: Usage | null = null
+  if (deps.ai) {
+    const summary = readSummary(session.summary)
+    const result = await generateStructured(deps.ai, {
+      system: loadPrompt('action-plans.md').body,
+      prompt: [
+        delimit('context', `Session date: ${session.sessionDate}.`),
+        delimit('stages', `Finish: ${JSON.stringify(finish.data)}`),
+        summary ? `<summary>\n${JSON.stringify(summary)}\n</summary>` : '',
+      ].join('\n\n'),
+      schema: enrichmentSchema,
+    })
+    enrichment = result.value.plans
+    usage = result.usage
+  }
+
+  const created = await deps.db.asUser(userId, async (tx) => {
+    let count = 0
+    for (const { step, index } of missing) {
+      const extra = enrichment.find((plan) => plan.stepNumber === index + 1)
+      const plan = planFor(step, finish.data.goalStatement, session.sessionDate, extra)
+      const [row] = await tx.query<{ id: string }>(
+        `insert into public.action_plans
+           (session_id, user_id, title, description, goal_statement, smart_criteria, priority,
+            status, timeline_start, timeline_end, extraction_key)
+         values ($1, $2, $3, $4, $5, $6::jsonb, $7, 'pending', $8, $9, $10)
+         on conflict (session_id, extraction_key) do nothing
+         returning id`,
+        [sessionId, session.clientId, plan.title, plan.description, plan.goalStatement, JSON.stringify(plan.smartCriteria), plan.priority, plan.timelineStart, plan.timelineEnd, keyOf(index)],
+      )
+      if (!row) continue // another run created it a moment ago
+      count += 1
+      for (const [position, milestone] of plan.milestones.entries()) {
+        await tx.query(
+          'insert into public.milestones (action_plan_id, title, due_date, position) values ($1, $2, $3, $4)',
+          [row.id, milestone.title, milestone.dueDate, position],
+        )
+      }
+    }
+    return count
+  })
+  return { created, existing: existingKeys.size, usage }
+}
+
+function planFor(
+  step: ActionStep,
+  goalStatement: string | null,
+  sessionDate: string,
+  extra: z.output<typeof enrichmentSchema>['plans'][number] | undefined,
+) {
+  const due = step.dueDate
+  // The model may suggest dates; the client's own date is the limit for every milestone.
+  const milestones = (extra?.milestones ?? [])
+    .map((m) => ({ title: m.title, dueDate: m.dueDate && due && m.dueDate > due ? due : m.dueDate }))
+    .slice(0, 4)
+  return {
+    title: step.title,
+    description: step.description ?? extra?.description ?? '',
+    goalStatement: (goalStatement ?? '').slice(0, 2000),
+    smartCriteria: extra?.smartCriteria ?? { specific: step.title, measurable: null, achievable: null, relevant: goalStatement, timeBound: due },
+    priority: step.priority ?? extra?.priority ?? 3,
+    timelineStart: due && due < sessionDate ? due : sessionDate,
+    timelineEnd: due,
+    milestones,
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * A whole self-coaching session in guided mode (no AI configured), through lib/ as the
+ * pages use it, on a real database: scripted questions, fields from the answers, the
+ * summary composed from the fields, action plans from Finish, and the next session's
+ * Check In closing the loop on those plans.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
+import { runTurn, type TurnEvent } from '#lib/coaching/conversation'
+import { completeSession, getSession, startSession } from '#lib/coaching/sessions'
+import { draftStageFields, saveStageFields, updateMemoryItem } from '#lib/coaching/stage-work'
+import type { StageNumber } from '#lib/coaching/stages'
+import { ensureSummary, getSummary } from '#lib/coaching/summary'
+import { listPlansForSession } from '#lib/plans/action-plans'
+import { createPlansFromSession } from '#lib/plans/from-session'
+import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
+
+let testDb: TestDatabase
+let userId: string
+const deps = () => ({ db: testDb.db, ai: null })
+
+async function say(sessionId: string, stage: StageNumber, text: string): Promise<TurnEvent[]> {
+  const events: TurnEvent[] = []
+  for await (const event of runTurn(deps(), { userId, sessionId, stage, input: { kind: 'message', messageId: randomUUID(), text } })) {
+    events.push(event)
+  }
+  return events
+}
+
+async function lastQuestion(sessionId: string, stage: StageNumber): Promise<string> {
+  const session = await getSession(testDb.db, { userId, sessionId })
+  const transcript = session.stages.find((s) => s.number === stage)?.responses.transcript ?? []
+  return transcript.filter((m) => m.role === 'assistant').at(-1)?.content ?? ''
+}
+
+/** Answers every guided question of a stage, checks each answer got a reply, then finishes and saves it. */
+async function runStage(sessionId: string, stage: StageNumber, answers: string[]) {
+  for (const answer of answers) {
+    const events = await say(sessionId, stage, answer)
+    expect(events.map((e) => e.type)).toEqual(['saved', 'delta', 'done'])
+  }
+  const draft = await draftStageFields(deps(), { userId, sessionId, stage })
+  await saveStageFields(deps(), { userId, sessionId, stage, fields: draft })
+  return draft
+}
+
+const inAWeek = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10)
+const inTwoWeeks = new Date(Date.now() + 14 * 86400_000).toISOString().slice(0, 10)
+let firstSessionId: string
+
+beforeAll(async () => {
+  testDb = await createTestDatabase()
+  userId = await createUser(testDb.db, { displayName: 'Gina' })
+})
+
+afterAll(async () => {
+  await testDb?.close()
+})
+
+describe('a guided session from Check In to action plans', () => {
+  it('starts with a scripted Check In question and nothing remembered', async () => {
+    const result = await startSession(testDb.db, { userId, sessionType: 'self_coaching' })
+    expect(result.started).toBe(true)
+    if (!result.started) return
+    firstSessionId = result.sessionId
+    const session = await getSession(testDb.db, { userId, sessionId: firstSessionId })
+    expect(session.title).toMatch(/^Self-coaching — \d{1,2} \w{3} \d{4}$/)
+    expect(session.currentStage).toBe(1)
+    expect(session.stages[0]?.responses.memory).toEqual([])
+    expect(await lastQuestion(firstSessionId, 1)).toMatch(/1 to 10/)
+  })
+
+  it('asks the next question after each answer and fills the fields from the answers', async () => {
+    const checkIn = await runStage(firstSessionId, 1, ['About a 6', 'Tired but hopeful', 'Ready: 8 out of 10'])
+    expect(checkIn).toEqual({ presenceLevel: 6, emotionalState: 'Tired but hopeful', previousActionsReview: [], readinessScore: 8 })
+
+    const startingPoint = await runStage(firstSessionId, 2, [
+      'Getting fit again',
+      'I stopped exercising after the move and feel sluggish.',
+      '4',
+      'Stubborn\nLike mornings',
+      'Long workdays',
+      'A park nearby; a friend who runs',
+    ])
+    expect(startingPoint).toMatchObject({
+      topic: 'Getting fit again',
+      currentStateRating: 4,
+      strengths: ['Stubborn', 'Like mornings'],
+      resources: ['A park nearby', 'a friend who runs'],
+    })
+
+    await runStage(firstSessionId, 3, ['Run before work\nJoin a club', 'Hard to start', 'I never plan it', 'Mornings work best for me'])
+
+    const finish = await runStage(firstSessionId, 4, [
+      'Run 5k without stopping by the end of next month',
+      'A continuous 5k run',
+      'My running app shows 5k with no walking',
+      'I ran before and have mornings free',
+      'Energy for my kids',
+      inTwoWeeks,
+      `Buy running shoes by ${inAWeek}\nRun three times a week until ${inTwoWeeks}`,
+      'Rain',
+      'Run on the treadmill at the gym',
+    ])
+    expect(finish).toMatchObject({
+      goalStatement: 'Run 5k without stopping by the end of next month',
+      actionSteps: [
+        { title: 'Buy running shoes', dueDate: inAWeek, priority: null },
+        { title: 'Run three times a week until', dueDate: inTwoWeeks },
+      ],
+      obstacles: ['Rain'],
+    })
+
+    await runStage(firstSessionId, 5, ['Small steps beat big plans', 'I need mornings', '9', '8'])
+    const session = await getSession(testDb.db, { userId, sessionId: firstSessionId })
+    expect(session.stages.map((s) => Boolean(s.completedAt))).toEqual([true, true, true, true, true])
+  })
+
+  it('completes once, composes the summary from the fields, and creates a plan per agreed step', async () => {
+    await completeSession(testDb.db, { userId, sessionId: firstSessionId })
+    const first = await ensureSummary(deps(), { userId, sessionId: firstSessionId })
+    expect(first.generated).toBe(true)
+    expect(first.summary.goalStatement).toBe('Run 5k without stopping by the end of next month')
+    expect(first.summary.actionPlan).toEqual([
+      { title: 'Buy running shoes', dueDate: inAWeek },
+      { title: 'Run three times a week until', dueDate: inTwoWeeks },
+    ])
+    expect(first.summary.executiveSummary).toContain('Getting fit again')
+
+    const again = await ensureSummary(deps(), { userId, sessionId: firstSessionId })
+    expect(again.generated).toBe(false)
+    expect(await getSummary(deps(), { userId, sessionId: firstSessionId })).toMatchObject({ upToDate: true })
+
+    expect(await createPlansFromSession(deps(), { userId, sessionId: firstSessionId })).toMatchObject({ created: 2 })
+    expect(await createPlansFromSession(deps(), { userId, sessionId: firstSessionId })).toMatchObject({ created: 0, existing: 2 })
+    const plans = await listPlansForSession(testDb.db, { userId, sessionId: firstSessionId })
+    expect(plans.map((p) => [p.title, p.timelineEnd, p.status])).toEqual([
+      ['Buy running shoes', inAWeek, 'pending'],
+      ['Run three times a week until', inTwoWeeks, 'pending'],
+    ])
+  })
+
+  it('the next Check In remembers the open plans and last summary, asks about each, and records a done plan', async () => {
+    const result = await startSession(testDb.db, { userId, sessionType: 'self_coaching', title: 'Week two' })
+    if (!result.started) throw new Error('expected a new session')
+    const sessionId = result.sessionId
+    const session = await getSession(testDb.db, { userId, sessionId })
+    const memory = session.stages[0]?.responses.memory ?? []
+    expect(memory.map((item) => item.kind)).toEqual(['open_action', 'open_action', 'last_summary'])
+    expect(memory[0]?.text).toContain('Buy running shoes')
+
+    // The client removes what they do not want the coach to see.
+    const summaryItem = memory.find((item) => item.kind === 'last_summary')
+    await updateMemoryItem(testDb.db, { userId, sessionId, itemId: summaryItem!.id, text: null })
+
+    await say(sessionId, 1, '7')
+    await say(sessionId, 1, 'Good')
+    expect(await lastQuestion(sessionId, 1)).toContain('Buy running shoes')
+    await say(sessionId, 1, 'Done! Bought them on Saturday.')
+    expect(await lastQuestion(sessionId, 1)).toContain('Run three times a week')
+    await say(sessionId, 1, 'Partly — the rain got in the way')
+    await say(sessionId, 1, '9')
+    const draft = await draftStageFields(deps(), { userId, sessionId, stage: 1 })
+    expect(draft).toMatchObject({
+      previousActionsReview: [
+        { title: 'Buy running shoes', progress: 'done' },
+        { title: 'Run three times a week until', progress: 'partly', whatGotInTheWay: 'Partly — the rain got in the way' },
+      ],
+    })
+    await saveStageFields(deps(), { userId, sessionId, stage: 1, fields: draft })
+    const plans = await listPlansForSession(testDb.db, { userId, sessionId: firstSessionId })
+    expect(plans.map((p) => p.status)).toEqual(['completed', 'in_progress'])
+  })
+})
