@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.{ts,tsx}'] },
+        test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.{ts,tsx}', 'tests/mocks/**/*.test.ts'] },
       },
       {
         extends: true,

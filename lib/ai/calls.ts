@@ -58,6 +58,10 @@ export function describeAiFailure(error: unknown): AiFailure {
     if (cause.statusCode === 404) {
       return { message: 'The AI service does not know the configured model. Ask whoever runs Stagecoach to check AI_MODEL.', retryable: false }
     }
+    if (cause.statusCode === 200) {
+      // The answer started, then the connection broke.
+      return { message: 'The AI coach’s reply was cut off. What you wrote is saved; try again.', retryable: true }
+    }
     if (cause.statusCode !== undefined && cause.statusCode >= 500) {
       return { message: 'The AI service had a problem. What you wrote is saved; try again.', retryable: true }
     }

@@ -136,7 +136,7 @@ export async function addCoachNote(
   })
 }
 
-const suggestionsSchema = z.object({
+export const suggestionsSchema = z.object({
   questions: z.array(z.string().trim().min(1).max(300)).min(1).max(3).describe('Three short, open questions the coach could ask next.'),
   missing: z.array(z.string().trim().min(1).max(300)).max(6).describe('What the stage still needs before it is done.'),
 })

@@ -20,7 +20,7 @@ import { readSummary } from '../coaching/summary-schema'
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 
-const enrichmentSchema = z.object({
+export const enrichmentSchema = z.object({
   plans: z
     .array(
       z.object({
@@ -53,6 +53,9 @@ export async function createPlansFromSession(
   const finish = stageFieldSchemas.finish.safeParse(session.stages.find((s) => s.number === 4)?.responses.fields)
   if (!finish.success) throw new AppError('conflict', 'The Finish stage has no saved action steps.')
   const steps = finish.data.actionSteps
+  // The coaching theme: the topic the client chose in Starting Point.
+  const startingPoint = stageFieldSchemas.starting_point.safeParse(session.stages.find((s) => s.number === 2)?.responses.fields)
+  const theme = (startingPoint.success ? startingPoint.data.topic : null) ?? session.title
   const keyOf = (index: number) => `finish-step-${index + 1}`
 
   const existing = await deps.db.asUser(userId, (tx) =>
@@ -90,11 +93,11 @@ export async function createPlansFromSession(
       const [row] = await tx.query<{ id: string }>(
         `insert into public.action_plans
            (session_id, user_id, title, description, goal_statement, smart_criteria, priority,
-            status, timeline_start, timeline_end, extraction_key)
-         values ($1, $2, $3, $4, $5, $6::jsonb, $7, 'pending', $8, $9, $10)
+            status, timeline_start, timeline_end, extraction_key, theme)
+         values ($1, $2, $3, $4, $5, $6::jsonb, $7, 'pending', $8, $9, $10, $11)
          on conflict (session_id, extraction_key) do nothing
          returning id`,
-        [sessionId, session.clientId, plan.title, plan.description, plan.goalStatement, JSON.stringify(plan.smartCriteria), plan.priority, plan.timelineStart, plan.timelineEnd, keyOf(index)],
+        [sessionId, session.clientId, plan.title, plan.description, plan.goalStatement, JSON.stringify(plan.smartCriteria), plan.priority, plan.timelineStart, plan.timelineEnd, keyOf(index), theme.slice(0, 300)],
       )
       if (!row) continue // another run created it a moment ago
       count += 1

@@ -1,0 +1,30 @@
+const statusStyles: Record<string, string> = {
+  pending: 'bg-slate-100 text-slate-700',
+  in_progress: 'bg-sky-50 text-sky-800',
+  completed: 'bg-emerald-50 text-emerald-800',
+  blocked: 'bg-amber-50 text-amber-900',
+}
+
+export const planStatuses = ['pending', 'in_progress', 'completed', 'blocked'] as const
+
+export const statusLabels: Record<string, string> = {
+  pending: 'Not started',
+  in_progress: 'In progress',
+  completed: 'Done',
+  blocked: 'Blocked',
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <span className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${statusStyles[status] ?? ''}`}>
+      {statusLabels[status] ?? status}
+    </span>
+  )
+}
+
+/** Overdue and due-soon marks, in words as well as colour. */
+export function DueBadge({ overdue, dueThisWeek }: { overdue: boolean; dueThisWeek: boolean }) {
+  if (overdue) return <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-800">Overdue</span>
+  if (dueThisWeek) return <span className="ml-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">This week</span>
+  return null
+}

@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Database } from '../db/database'
+
+/**
+ * A private iCalendar feed of a user's action-plan and milestone due dates, at a secret
+ * URL their calendar app subscribes to — so reminders land where people already look.
+ * Only a hash of the URL's token is stored; resetting it makes the old URL stop working.
+ */
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex')
+}
+
+export async function hasCalendarFeed(db: Database, { userId }: { userId: string }): Promise<boolean> {
+  const rows = await db.asUser(userId, (tx) => tx.query('select 1 from public.calendar_feeds where user_id = $1', [userId]))
+  return rows.length > 0
+}
+
+/** Creates the feed, or replaces its token: returns the new token (shown once, in the URL). */
+export async function resetCalendarFeed(db: Database, { userId }: { userId: string }): Promise<string> {
+  const token = randomBytes(24).toString('base64url')
+  await db.asUser(userId, (tx) =>
+    tx.query(
+      `insert into public.calendar_feeds (user_id, token_hash) values ($1, $2)
+       on conflict (user_id) do update set token_hash = excluded.token_hash, created_at = now()`,
+      [userId, hashToken(token)],
+    ),
+  )
+  return token
+}
+
+export async function removeCalendarFeed(db: Database, { userId }: { userId: string }): Promise<void> {
+  await db.asUser(userId, (tx) => tx.query('delete from public.calendar_feeds where user_id = $1', [userId]))
+}
+
+interface DueItem {
+  uid: string
+  date: string
+  summary: string
+  description: string
+}
+
+/**
+ * The feed for a token, or null if no feed has that token. The token stands for its
+ * owner, read-only: their own plans are read as them, under their access rules.
+ */
+export async function calendarFeed(db: Database, { token, now = new Date() }: { token: string; now?: Date }): Promise<string | null> {
+  if (token.length > 200) return null
+  const [owner] = await db.asAnonymous((tx) => tx.query<{ user_id: string | null }>('select public.calendar_feed_owner($1) as user_id', [token]))
+  const userId = owner?.user_id
+  if (!userId) return null
+  const items = await db.asUser(userId, async (tx) => {
+    const plans = await tx.query<{ id: string; title: string; description: string; status: string; timeline_end: string }>(
+      `select id, title, description, status, timeline_end from public.action_plans
+       where user_id = $1 and timeline_end is not null
+       order by timeline_end limit 2000`,
+      [userId],
+    )
+    const milestones = await tx.query<{ id: string; title: string; plan_title: string; completed: boolean; due_date: string }>(
+      `select m.id, m.title, a.title as plan_title, m.completed, m.due_date
+       from public.milestones m join public.action_plans a on a.id = m.action_plan_id
+       where a.user_id = $1 and m.due_date is not null
+       order by m.due_date limit 5000`,
+      [userId],
+    )
+    return [
+      ...plans.map<DueItem>((p) => ({
+        uid: `action-plan-${p.id}@stagecoach`,
+        date: p.timeline_end,
+        summary: `${p.status === 'completed' ? '✓ ' : ''}Due: ${p.title}`,
+        description: p.description,
+      })),
+      ...milestones.map<DueItem>((m) => ({
+        uid: `milestone-${m.id}@stagecoach`,
+        date: m.due_date,
+        summary: `${m.completed ? '✓ ' : ''}Milestone: ${m.title}`,
+        description: `Part of: ${m.plan_title}`,
+      })),
+    ]
+  })
+  return renderCalendar(items, now)
+}
+
+/** Escapes TEXT values (RFC 5545 §3.3.11). */
+function escapeText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+}
+
+/** Folds content lines longer than 75 octets (RFC 5545 §3.1), never splitting a character. */
+function fold(line: string): string {
+  const parts: string[] = []
+  let current = ''
+  let octets = 0
+  for (const char of line) {
+    const size = Buffer.byteLength(char)
+    if (octets + size > (parts.length === 0 ? 75 : 74)) {
+      parts.push(current)
+      current = ''
+      octets = 0
+    }
+    current += char
+    octets += size
+  }
+  parts.push(current)
+  return parts.join('\r\n ')
+}
+
+function basicDate(isoDate: string): string {
+  return isoDate.replaceAll('-', '')
+}
+
+function nextDay(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`)
+  date.setUTCDate(date.getUTCDate() + 1)
+  return date.toISOString().slice(0, 10)
+}
+
+export function renderCalendar(items: DueItem[], now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Stagecoach//Action plans//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    'X-WR-CALNAME:Stagecoach action plans',
+    ...items.flatMap((item) => [
+      'BEGIN:VEVENT',
+      `UID:${item.uid}`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART;VALUE=DATE:${basicDate(item.date)}`,
+      `DTEND;VALUE=DATE:${basicDate(nextDay(item.date))}`,
+      `SUMMARY:${escapeText(item.summary)}`,
+      ...(item.description ? [`DESCRIPTION:${escapeText(item.description)}`] : []),
+      'TRANSP:TRANSPARENT',
+      'END:VEVENT',
+    ]),
+    'END:VCALENDAR',
+  ]
+  return `${lines.map(fold).join('\r\n')}\r\n`
+}
