@@ -44,6 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {user ? (
               <>
                 <HeaderLink to="/dashboard">Dashboard</HeaderLink>
+                <HeaderLink to="/action-plans">Plans</HeaderLink>
                 <HeaderLink to="/programs">Programs</HeaderLink>
                 <span className="hidden text-sm text-slate-600 sm:inline">{user.displayName}</span>
                 <Form method="post" action="/logout">

@@ -6,6 +6,7 @@ import { listPrograms } from '#lib/programs/programs'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
+import { DueBadge, StatusBadge } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -20,10 +21,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const stageNames = ['Check In', 'Starting Point', 'Connect', 'Finish', 'Check Out']
-const statusLabels = { pending: 'Not started', in_progress: 'In progress', completed: 'Done', blocked: 'Blocked' } as const
 
 export default function Dashboard() {
   const { sessions, actionPlans, programs, active } = useLoaderData<typeof loader>()
+  const overdue = actionPlans.filter((plan) => plan.overdue).length
+  const thisWeek = actionPlans.filter((plan) => plan.dueThisWeek).length
+  const dueSoon = overdue + thisWeek
   return (
     <div>
       <PageHeader title="Your dashboard">
@@ -65,25 +68,48 @@ export default function Dashboard() {
           )}
         </Card>
 
-        <Card title="Action plans">
+        <Card
+          title="Action plans"
+          actions={
+            <Link to="/action-plans" className="text-sm font-semibold text-brand-700 underline">
+              All plans
+            </Link>
+          }
+        >
           {actionPlans.length === 0 ? (
             <EmptyState title="No open action plans">
               Action plans come out of the Finish stage of a session: each one is a step you agreed to, with
-              milestones and a date. Finish a session and they appear here.
+              milestones and a date. Finish a session and they appear here, or{' '}
+              <Link to="/action-plans/new" className="underline">
+                write one yourself
+              </Link>
+              .
             </EmptyState>
           ) : (
-            <ul className="divide-y divide-slate-100">
-              {actionPlans.map((plan) => (
-                <li key={plan.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
-                  <span className="font-medium">{plan.title}</span>
-                  <span className="text-sm text-slate-600">
-                    {statusLabels[plan.status]}
-                    {plan.timelineEnd ? ` · due ${plan.timelineEnd}` : ''}
-                    {plan.milestonesTotal > 0 ? ` · ${plan.milestonesDone}/${plan.milestonesTotal} milestones` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
+            <>
+              {dueSoon > 0 ? (
+                <p className="mb-2 text-sm font-medium text-slate-700">
+                  {overdue > 0 ? `${overdue} overdue` : ''}
+                  {overdue > 0 && thisWeek > 0 ? ' · ' : ''}
+                  {thisWeek > 0 ? `${thisWeek} due this week` : ''}
+                </p>
+              ) : null}
+              <ul className="divide-y divide-slate-100">
+                {actionPlans.map((plan) => (
+                  <li key={plan.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                    <Link to={`/action-plans/${plan.id}`} className="font-medium text-brand-700 underline">
+                      {plan.title}
+                    </Link>
+                    <span className="text-sm text-slate-600">
+                      <StatusBadge status={plan.status} />
+                      {plan.timelineEnd ? ` · due ${plan.timelineEnd}` : ''}
+                      {plan.milestonesTotal > 0 ? ` · ${plan.milestonesDone}/${plan.milestonesTotal} milestones` : ''}
+                      <DueBadge overdue={plan.overdue} dueThisWeek={plan.dueThisWeek} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
         </Card>
 

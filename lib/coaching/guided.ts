@@ -1,4 +1,5 @@
 import { fillTemplate, loadStagePrompt } from '../ai/prompts'
+import { isoDateSchema } from '../dates'
 import { newMessage, type Message, type MemoryItem } from './responses'
 import { emptyFields, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type StageNumber } from './stages'
 
@@ -87,7 +88,7 @@ export function parseActionSteps(answer: string | undefined): ActionStep[] {
     .slice(0, 12)
     .map((line) => {
       const date = isoDatePattern.exec(line)?.[1] ?? null
-      const dueDate = date && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ? date : null
+      const dueDate = date && isoDateSchema.safeParse(date).success ? date : null
       const title = line
         .replace(/\s*(?:by|before|on|due)?\s*\d{4}-\d{2}-\d{2}\s*/i, ' ')
         .replace(/[\s,;:–—-]+$/, '')

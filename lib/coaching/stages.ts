@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateSchema } from '../dates'
 
 /**
  * The five stages of a coaching session and the fields each one draws out (DESIGN §2).
@@ -40,10 +41,6 @@ export const stageNumberSchema = z.coerce.number().pipe(z.literal(stageNumbers, 
 const text = (max: number) => z.string().trim().max(max)
 const rating = z.number().int().min(1).max(10)
 const list = z.array(text(500)).max(20)
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-12-31.')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'That is not a real date.')
 
 export const actionReviewSchema = z.object({
   actionPlanId: z.uuid().nullable().describe('The id of the open action plan reviewed, as given in the context; null if not one of them.'),
@@ -59,7 +56,7 @@ export type ActionReview = z.infer<typeof actionReviewSchema>
 export const actionStepSchema = z.object({
   title: text(200).min(1).describe('The step, as the client agreed it, in a few words.'),
   description: text(1000).nullable().describe('Any detail the client gave about the step; null if none.'),
-  dueDate: isoDate.nullable().describe('The date the client gave, as YYYY-MM-DD; null if they gave none.'),
+  dueDate: isoDateSchema.nullable().describe('The date the client gave, as YYYY-MM-DD; null if they gave none.'),
   priority: z.number().int().min(1).max(5).nullable().describe('1 (highest) to 5, if the client said how important it is; null otherwise.'),
 })
 export type ActionStep = z.infer<typeof actionStepSchema>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateSchema } from '../dates'
 
 /** The end-of-session summary: what the client takes away, in one structured object. */
 export const summarySchema = z.object({
@@ -9,7 +10,7 @@ export const summarySchema = z.object({
     .array(
       z.object({
         title: z.string().trim().min(1).max(200).describe('An action the client agreed to in Finish.'),
-        dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().describe('Its date as the client gave it (YYYY-MM-DD), or null.'),
+        dueDate: isoDateSchema.nullable().describe('Its date as the client gave it (YYYY-MM-DD), or null.'),
       }),
     )
     .max(12)

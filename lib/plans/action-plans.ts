@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Database, Tx } from '../db/database'
+import { isoDateSchema } from '../dates'
 import { AppError } from '../errors'
 import { smartCriteriaSchema } from '../coaching/stages'
 import { readSummary } from '../coaching/summary-schema'
@@ -13,16 +14,14 @@ import { readSummary } from '../coaching/summary-schema'
 export const actionPlanStatuses = ['pending', 'in_progress', 'completed', 'blocked'] as const
 export type ActionPlanStatus = (typeof actionPlanStatuses)[number]
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-12-31.')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'That is not a real date.')
 
+/** A date that may be left out or blank (null). */
 const optionalDate = z
   .string()
   .trim()
-  .transform((value) => (value === '' ? null : value))
-  .pipe(isoDate.nullable())
+  .optional()
+  .transform((value) => (value ? value : null))
+  .pipe(isoDateSchema.nullable())
 
 // ─── the table ───────────────────────────────────────────────────────────────────────
 
@@ -365,8 +364,8 @@ export const planInputSchema = z
       .min(1, 'Priority is a number from 1 to 5.')
       .max(5, 'Priority is a number from 1 to 5.')
       .default(3),
-    timelineStart: optionalDate.default(''),
-    timelineEnd: optionalDate.default(''),
+    timelineStart: optionalDate,
+    timelineEnd: optionalDate,
   })
   .superRefine((plan, ctx) => {
     if (plan.timelineStart && plan.timelineEnd && plan.timelineEnd < plan.timelineStart) {
@@ -443,7 +442,7 @@ export async function deleteActionPlan(db: Database, { userId, id }: { userId: s
 
 export const milestoneInputSchema = z.object({
   title: z.string({ error: 'Give the milestone a title.' }).trim().min(1, 'Give the milestone a title.').max(200, 'Keep the title under 200 characters.'),
-  dueDate: optionalDate.default(''),
+  dueDate: optionalDate,
 })
 
 async function requireEditablePlan(tx: Tx, planId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDateSchema } from '../dates'
 import { delimit, generateStructured, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
 import { loadPrompt } from '../ai/prompts'
@@ -18,8 +19,6 @@ import { readSummary } from '../coaching/summary-schema'
  * plan, calls no model. All plans and milestones of a run are written in one transaction.
  */
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
-
 export const enrichmentSchema = z.object({
   plans: z
     .array(
@@ -29,7 +28,7 @@ export const enrichmentSchema = z.object({
         smartCriteria: smartCriteriaSchema.describe('SMART criteria for this step.'),
         priority: z.number().int().min(1).max(5).describe('1 (highest) to 5.'),
         milestones: z
-          .array(z.object({ title: z.string().trim().min(1).max(200), dueDate: isoDate.nullable() }))
+          .array(z.object({ title: z.string().trim().min(1).max(200), dueDate: isoDateSchema.nullable() }))
           .max(4)
           .describe('One to four checkpoints, in date order, on or before the step’s date.'),
       }),

@@ -816,3 +816,40 @@ describe('releasing a coach-led session', () => {
     ).rejects.toMatchObject({ kind: 'invalid' })
   })
 })
+
+describe('calendar_feeds', () => {
+  const feed = (actor: Actor) =>
+    attempt(actor, 'select user_id from public.calendar_feeds where user_id = $1', [id.client])
+
+  it('only its owner creates, reads, resets and removes their feed', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `insert into public.calendar_feeds (user_id, token_hash) values ($1, repeat($2, 64)) returning user_id`, [
+        id.client,
+        actor === 'client' ? 'c' : 'd',
+      ]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), feed)
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `update public.calendar_feeds set token_hash = repeat('e', 64) where user_id = $1 returning user_id`, [id.client]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'delete from public.calendar_feeds where user_id = $1 returning user_id', [id.client]),
+    )
+  })
+})
+
+describe('a plan’s status history in the audit log', () => {
+  it('is read by whoever can read the plan, and by nobody else', async () => {
+    await as('client', (tx) => tx.query(`update public.action_plans set status = 'blocked' where id = $1`, [row.sharedPlan]))
+    const [entry] = await service((tx) =>
+      tx.query<{ id: number }>(
+        `select id from public.audit_log where entity_id = $1 and action = 'action_plan.status_changed' and metadata ->> 'to' = 'blocked'`,
+        [row.sharedPlan],
+      ),
+    )
+    expect(entry).toBeDefined()
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
+      attempt(actor, 'select id from public.audit_log where id = $1', [entry!.id]),
+    )
+  })
+})
