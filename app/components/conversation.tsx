@@ -78,12 +78,15 @@ export function Conversation({
   const [draft, setDraft] = useState('')
   const [messageId, setMessageId] = useState<string | null>(null)
   const [pending, setPending] = useState<TranscriptMessage | null>(null)
+  // The finished reply, shown until the reloaded page data has it (else it would vanish for a moment).
+  const [answered, setAnswered] = useState<TranscriptMessage | null>(null)
   const [reply, setReply] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<{ message: string; retryable: boolean } | null>(null)
   const endRef = useRef<HTMLDivElement>(null)
 
-  const shown = pending && !messages.some((m) => m.id === pending.id) ? [...messages, pending] : messages
+  const unsaved = [pending, answered].filter((m): m is TranscriptMessage => m !== null && !messages.some((saved) => saved.id === m.id))
+  const shown = [...messages, ...unsaved]
   const awaitingReply = shown.at(-1)?.role === 'client'
 
   useEffect(() => {
@@ -94,6 +97,7 @@ export function Conversation({
     setBusy(true)
     setError(null)
     setReply('')
+    setAnswered(null)
     try {
       const response = await fetch(`/sessions/${sessionId}/chat`, {
         method: 'POST',
@@ -126,6 +130,7 @@ export function Conversation({
             setError({ message: event.message, retryable: event.retryable })
             finished = true
           } else {
+            setAnswered(event.message)
             finished = true
           }
         }
@@ -154,7 +159,7 @@ export function Conversation({
     <div className="flex flex-col gap-4">
       <div role="log" aria-live="polite" aria-busy={busy} aria-label="Conversation" className="flex flex-col gap-3">
         <Transcript messages={shown} />
-        {busy && !error ? (
+        {busy && !error && !answered ? (
           <div className="flex flex-col items-start">
             <span className="mb-0.5 text-xs font-medium text-slate-500">Coach</span>
             <div className="max-w-[85%] whitespace-pre-wrap rounded-lg bg-slate-100 px-3 py-2 text-[0.95rem] leading-relaxed text-slate-900">

@@ -359,6 +359,8 @@ function StagePanel({
           </>
         ) : (
           <Conversation
+            // A stage's conversation keeps its own state: a message still pending in one stage must not appear in the next.
+            key={`${session.id}:${stage.number}`}
             sessionId={session.id}
             stage={stage.number}
             messages={transcript}
