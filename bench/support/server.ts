@@ -192,6 +192,8 @@ export async function startServer(options: {
   databaseUrl?: string
   port?: number
   readyTimeoutMs?: number
+  /** More settings for the app, e.g. OPENAI_BASE_URL and AI_MODEL (the app's other settings are never inherited). */
+  env?: Record<string, string | undefined>
 }): Promise<RunningServer> {
   const port = options.port ?? (await findFreePort())
   const baseUrl = `http://127.0.0.1:${port}`
@@ -208,6 +210,7 @@ export async function startServer(options: {
       PORT: String(port),
       DATA_DIR: options.dataDir,
       DATABASE_URL: options.databaseUrl,
+      ...options.env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: a Ctrl-C reaches only us, and we stop it in order
