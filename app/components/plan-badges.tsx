@@ -28,3 +28,17 @@ export function DueBadge({ overdue, dueThisWeek }: { overdue: boolean; dueThisWe
   if (dueThisWeek) return <span className="ml-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">This week</span>
   return null
 }
+
+/** The options of a priority select: 1 (highest) to 5 (lowest). */
+export function PriorityOptions() {
+  return (
+    <>
+      {[1, 2, 3, 4, 5].map((priority) => (
+        <option key={priority} value={priority}>
+          {priority}
+          {priority === 1 ? ' (highest)' : priority === 5 ? ' (lowest)' : ''}
+        </option>
+      ))}
+    </>
+  )
+}

@@ -1,4 +1,5 @@
 import { SelectField, TextAreaField, TextField } from './form'
+import { PriorityOptions } from './plan-badges'
 import { extraActionStepRows, fieldSpecsBySlug, smartKeys, type FieldSpec } from '~/utils/stage-form'
 
 type Fields = Record<string, unknown>
@@ -86,12 +87,7 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
               <TextField label="Due date" name={`${name}.${index}.dueDate`} type="date" defaultValue={asText(step.dueDate)} />
               <SelectField label="Priority" name={`${name}.${index}.priority`} defaultValue={asText(step.priority)}>
                 <option value="">—</option>
-                {[1, 2, 3, 4, 5].map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                    {p === 1 ? ' (highest)' : p === 5 ? ' (lowest)' : ''}
-                  </option>
-                ))}
+                <PriorityOptions />
               </SelectField>
               <div className="sm:col-span-3">
                 <TextField label="Detail (optional)" name={`${name}.${index}.description`} maxLength={1000} defaultValue={asText(step.description)} />

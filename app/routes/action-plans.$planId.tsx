@@ -16,7 +16,7 @@ import {
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextAreaField, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
-import { DueBadge, planStatuses, StatusBadge, statusLabels } from '~/components/plan-badges'
+import { DueBadge, planStatuses, PriorityOptions, StatusBadge, statusLabels } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
 import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
 import { requireIdParam } from '~/utils/http'
@@ -346,12 +346,7 @@ export default function ActionPlanPage() {
                   ))}
                 </SelectField>
                 <SelectField label="Priority" name="priority" defaultValue={planFailure?.values.priority ?? String(plan.priority)} errors={planFailure?.fieldErrors.priority}>
-                  {[1, 2, 3, 4, 5].map((p) => (
-                    <option key={p} value={p}>
-                      {p}
-                      {p === 1 ? ' (highest)' : p === 5 ? ' (lowest)' : ''}
-                    </option>
-                  ))}
+                  <PriorityOptions />
                 </SelectField>
                 <div className="grid grid-cols-2 gap-2">
                   <TextField label="Start" name="timelineStart" type="date" defaultValue={planFailure?.values.timelineStart ?? plan.timelineStart ?? ''} errors={planFailure?.fieldErrors.timelineStart} />

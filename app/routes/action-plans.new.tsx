@@ -5,7 +5,7 @@ import { createActionPlan } from '#lib/plans/action-plans'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, SelectField, SubmitButton, TextAreaField, TextField } from '~/components/form'
 import { Card, PageHeader } from '~/components/layout'
-import { planStatuses, statusLabels } from '~/components/plan-badges'
+import { planStatuses, PriorityOptions, statusLabels } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
 import { appErrorToFormFailure } from '~/utils/forms.server'
 
@@ -58,12 +58,7 @@ export default function NewActionPlan() {
               ))}
             </SelectField>
             <SelectField label="Priority" name="priority" defaultValue={failure?.values.priority ?? '3'} errors={failure?.fieldErrors.priority}>
-              {[1, 2, 3, 4, 5].map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                  {p === 1 ? ' (highest)' : p === 5 ? ' (lowest)' : ''}
-                </option>
-              ))}
+              <PriorityOptions />
             </SelectField>
             <TextField label="Start (optional)" name="timelineStart" type="date" defaultValue={failure?.values.timelineStart} errors={failure?.fieldErrors.timelineStart} />
             <TextField label="Due (optional)" name="timelineEnd" type="date" defaultValue={failure?.values.timelineEnd} errors={failure?.fieldErrors.timelineEnd} />

@@ -6,7 +6,6 @@
 import ICAL from 'ical.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
-import { AppError } from '#lib/errors'
 import {
   addMilestone,
   createActionPlan,
@@ -25,6 +24,7 @@ import {
 } from '#lib/plans/action-plans'
 import { calendarFeed, removeCalendarFeed, resetCalendarFeed } from '#lib/plans/calendar'
 import { acceptInvite, createInvite, createProgram } from '#lib/programs/programs'
+import { caught } from '../support/app-error'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 
 let testDb: TestDatabase
@@ -33,15 +33,6 @@ let userId: string
 const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10)
 const query = (overrides: Partial<PlanListQuery> = {}): PlanListQuery => ({ ...planListQuerySchema.parse({}), ...overrides })
 
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected an AppError, but it succeeded')
-}
 
 async function plan(owner: string, input: Record<string, unknown>): Promise<string> {
   return createActionPlan(testDb.db, { userId: owner, requestKey: randomUUID(), input })

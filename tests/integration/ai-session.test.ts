@@ -15,10 +15,10 @@ import { draftStageFields, saveStageFields } from '#lib/coaching/stage-work'
 import type { StageNumber } from '#lib/coaching/stages'
 import { ensureSummary, getSummary } from '#lib/coaching/summary'
 import type { Database } from '#lib/db/database'
-import { AppError } from '#lib/errors'
 import { listPlansForSession } from '#lib/plans/action-plans'
 import { createPlansFromSession } from '#lib/plans/from-session'
 import { createFakeOpenAI, openAIHandlers, type RecordedCall } from '../mocks/openai'
+import { caught } from '../support/app-error'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 
 const fake = createFakeOpenAI()
@@ -67,15 +67,6 @@ async function transcriptOf(userId: string, sessionId: string, stage: StageNumbe
   return session.stages.find((s) => s.number === stage)?.responses.transcript ?? []
 }
 
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected an AppError, but it succeeded')
-}
 
 async function countAll(table: string): Promise<number> {
   const [row] = await testDb.db.asService((tx) => tx.query<{ n: number }>(`select count(*)::int as n from ${table}`))

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthBackend, AuthRequest } from '#lib/auth/backend'
 import { createBuiltInAuth, signInLimits } from '#lib/auth/built-in-auth'
 import { sessionCookieName } from '#lib/auth/session-cookie'
-import { AppError } from '#lib/errors'
+import { caught } from '../support/app-error'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 let testDb: TestDatabase
@@ -25,15 +25,6 @@ function cookieFrom(setCookies: string[]): string {
   return first.split(';')[0] ?? ''
 }
 
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected an AppError, but it succeeded')
-}
 
 beforeAll(async () => {
   testDb = await createTestDatabase()

@@ -3,7 +3,6 @@
  * with one-use expiring links, accepting, the roster, leaving and removing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AppError } from '#lib/errors'
 import {
   acceptInvite,
   createInvite,
@@ -15,21 +14,13 @@ import {
   removeClient,
   withdrawInvite,
 } from '#lib/programs/programs'
+import { caught } from '../support/app-error'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 
 let testDb: TestDatabase
 let coach: string
 let programId: string
 
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected an AppError, but it succeeded')
-}
 
 beforeAll(async () => {
   testDb = await createTestDatabase()

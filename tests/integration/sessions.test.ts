@@ -19,24 +19,15 @@ import {
 import { addCoachNote, draftStageFields, saveStageFields, suggestForCoach } from '#lib/coaching/stage-work'
 import { emptyFields, stageInfo, type StageNumber } from '#lib/coaching/stages'
 import { ensureSummary, getSummary, releaseSession } from '#lib/coaching/summary'
-import { AppError } from '#lib/errors'
 import { acceptInvite, createInvite, createProgram } from '#lib/programs/programs'
 import { listPlansForSession } from '#lib/plans/action-plans'
 import { createPlansFromSession } from '#lib/plans/from-session'
+import { caught } from '../support/app-error'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 
 let testDb: TestDatabase
 const deps = () => ({ db: testDb.db, ai: null })
 
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected an AppError, but it succeeded')
-}
 
 async function turn(userId: string, sessionId: string, stage: StageNumber, text: string, messageId = randomUUID()): Promise<TurnEvent[]> {
   const events: TurnEvent[] = []
