@@ -13,6 +13,7 @@ import {
   updateActionPlan,
   updateMilestone,
 } from '#lib/plans/action-plans'
+import { getProfile } from '#lib/profiles'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextAreaField, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
@@ -24,10 +25,14 @@ import { requireIdParam } from '~/utils/http'
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const planId = requireIdParam(params.planId)
-  const plan = await getActionPlan(context.db, { userId, id: planId }).catch(() => {
-    throw data('Not found', { status: 404 })
-  })
-  return { plan, requestKey: randomUUID() }
+  const [plan, profile] = await Promise.all([
+    getActionPlan(context.db, { userId, id: planId }).catch(() => {
+      throw data('Not found', { status: 404 })
+    }),
+    getProfile(context.db, { userId }),
+  ])
+  // Times are shown in the person's own timezone, the same on the server and in the browser.
+  return { plan, timezone: profile?.timezone ?? 'UTC', requestKey: randomUUID() }
 }
 
 const id = z.uuid('That milestone is not part of this plan.')
@@ -98,12 +103,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-function formatDateTime(value: Date | string) {
-  return new Date(value).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+/**
+ * A fixed timezone, not the runtime's: the server's and the browser's differ, and text that
+ * differs between the server render and hydration breaks hydration.
+ */
+function formatDateTime(value: Date | string, timeZone: string) {
+  const options = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' } as const
+  try {
+    return new Date(value).toLocaleString('en-GB', { ...options, timeZone })
+  } catch {
+    // An unknown timezone name (RangeError): UTC rather than no page.
+    return new Date(value).toLocaleString('en-GB', { ...options, timeZone: 'UTC' })
+  }
 }
 
 export default function ActionPlanPage() {
-  const { plan, requestKey } = useLoaderData<typeof loader>()
+  const { plan, timezone, requestKey } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state !== 'idle' ? navigation.formData?.get('intent') : null
@@ -316,7 +331,7 @@ export default function ActionPlanPage() {
               <ol className="flex flex-col gap-1 text-sm">
                 {plan.history.map((change, i) => (
                   <li key={i}>
-                    <span className="text-slate-600">{formatDateTime(change.at)}</span> —{' '}
+                    <span className="text-slate-600">{formatDateTime(change.at, timezone)}</span> —{' '}
                     {change.from ? (
                       <>
                         {statusLabels[change.from] ?? change.from} → <strong>{statusLabels[change.to] ?? change.to}</strong>
@@ -338,7 +353,8 @@ export default function ActionPlanPage() {
                 <TextField label="Agreed action" name="title" required maxLength={200} defaultValue={planFailure?.values.title ?? plan.title} errors={planFailure?.fieldErrors.title} />
                 <TextAreaField label="Content" name="description" rows={3} maxLength={5000} defaultValue={planFailure?.values.description ?? plan.description} errors={planFailure?.fieldErrors.description} />
                 <TextField label="Coaching theme" name="theme" maxLength={300} defaultValue={planFailure?.values.theme ?? plan.theme} errors={planFailure?.fieldErrors.theme} />
-                <SelectField label="Status" name="status" defaultValue={planFailure?.values.status ?? plan.status} errors={planFailure?.fieldErrors.status}>
+                {/* Keyed by the saved status: the Status buttons change it, and a stale choice here would undo that on "Save changes". */}
+                <SelectField key={plan.status} label="Status" name="status" defaultValue={planFailure?.values.status ?? plan.status} errors={planFailure?.fieldErrors.status}>
                   {planStatuses.map((s) => (
                     <option key={s} value={s}>
                       {statusLabels[s]}

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
 import { z } from 'zod'
 import { listSessions } from '#lib/coaching/sessions'
 import { hasCalendarFeed, removeCalendarFeed, resetCalendarFeed } from '#lib/plans/calendar'
@@ -78,6 +79,25 @@ export default function ActionPlans() {
   const loading = navigation.state === 'loading' && navigation.location?.pathname === location.pathname
   const filtered = Boolean(query.status || query.priority || query.due || query.session || query.q || query.client)
 
+  // The filter fields are uncontrolled, so a new defaultValue does not reach a field the person
+  // already changed. Show the filters in force after every navigation ("Clear filters", Back),
+  // so "Apply" never sends filters that are no longer applied.
+  const filterForm = useRef<HTMLFormElement>(null)
+  useEffect(() => {
+    const shown: Record<string, string> = {
+      q: query.q ?? '',
+      status: query.status ?? '',
+      priority: query.priority ? String(query.priority) : '',
+      due: query.due ?? '',
+      session: query.session ?? '',
+      client: query.client ?? '',
+    }
+    for (const [name, value] of Object.entries(shown)) {
+      const field = filterForm.current?.elements.namedItem(name)
+      if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value
+    }
+  }, [query.q, query.status, query.priority, query.due, query.session, query.client])
+
   function withParams(changes: Record<string, string | null>) {
     const next = new URLSearchParams(searchParams)
     for (const [key, value] of Object.entries(changes)) {
@@ -124,7 +144,7 @@ export default function ActionPlans() {
         </Card>
       ) : null}
 
-      <Form method="get" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6 lg:items-end" role="search">
+      <Form ref={filterForm} method="get" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6 lg:items-end" role="search">
         <input type="hidden" name="view" value={view} />
         <input type="hidden" name="sort" value={query.sort} />
         <input type="hidden" name="dir" value={query.dir} />
