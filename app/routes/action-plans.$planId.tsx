@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import {
@@ -20,15 +20,13 @@ import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { DueBadge, planStatuses, PriorityOptions, StatusBadge, statusLabels } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
 import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
-import { requireIdParam } from '~/utils/http'
+import { orNotFound, requireIdParam } from '~/utils/http'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const planId = requireIdParam(params.planId)
   const [plan, profile] = await Promise.all([
-    getActionPlan(context.db, { userId, id: planId }).catch(() => {
-      throw data('Not found', { status: 404 })
-    }),
+    orNotFound(getActionPlan(context.db, { userId, id: planId })),
     getProfile(context.db, { userId }),
   ])
   // Times are shown in the person's own timezone, the same on the server and in the browser.

@@ -103,7 +103,7 @@ export default function Dashboard() {
                     <span className="text-sm text-slate-600">
                       <StatusBadge status={plan.status} />
                       {plan.timelineEnd ? ` · due ${plan.timelineEnd}` : ''}
-                      {plan.milestonesTotal > 0 ? ` · ${plan.milestonesDone}/${plan.milestonesTotal} milestones` : ''}
+                      {plan.milestonesTotal > 0 ? ` · ${plan.milestonesDone}/${plan.milestonesTotal} milestones` : ''}{' '}
                       <DueBadge overdue={plan.overdue} dueThisWeek={plan.dueThisWeek} />
                     </span>
                   </li>

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { createInvite, getProgram, inviteSchema, leaveProgram, removeClient, withdrawInvite } from '#lib/programs/programs'
@@ -7,16 +7,12 @@ import { FormError, Notice, SelectField, SubmitButton, TextField } from '~/compo
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
 import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
-import { requireIdParam } from '~/utils/http'
+import { orNotFound, requireIdParam } from '~/utils/http'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const programId = requireIdParam(params.programId)
-  try {
-    return { program: await getProgram(context.db, { userId, programId }), userId }
-  } catch {
-    throw data('Not found', { status: 404 })
-  }
+  return { program: await orNotFound(getProgram(context.db, { userId, programId })), userId }
 }
 
 const id = z.uuid('Not found')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { describeAiMode } from '#lib/ai/model'
 import {
@@ -21,15 +21,13 @@ import { Card, PageHeader } from '~/components/layout'
 import { StageFieldsForm, StageFieldsView } from '~/components/stage-fields'
 import { requireUserId } from '~/utils/auth.server'
 import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
-import { requireIdParam } from '~/utils/http'
+import { orNotFound, requireIdParam } from '~/utils/http'
 import { fieldsFromForm } from '~/utils/stage-form'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
-  const session = await getSession(context.db, { userId, sessionId }).catch(() => {
-    throw data('Not found', { status: 404 })
-  })
+  const session = await orNotFound(getSession(context.db, { userId, sessionId }))
   const url = new URL(request.url)
   const requested = stageNumberSchema.safeParse(url.searchParams.get('stage'))
   const selectedStage = requested.success && session.stages.some((s) => s.number === requested.data) ? requested.data : session.currentStage

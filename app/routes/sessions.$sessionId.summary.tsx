@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { z } from 'zod'
@@ -12,15 +12,13 @@ import { buttonClass, FormError, Notice, SubmitButton, TextAreaField } from '~/c
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
 import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
-import { requireIdParam } from '~/utils/http'
+import { orNotFound, requireIdParam } from '~/utils/http'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
   const deps = { db: context.db, ai: context.ai }
-  const session = await getSession(context.db, { userId, sessionId }).catch(() => {
-    throw data('Not found', { status: 404 })
-  })
+  const session = await orNotFound(getSession(context.db, { userId, sessionId }))
   // Reading never calls the model: the stored summary is shown as it is.
   const stored = session.contentVisible ? await getSummary(deps, { userId, sessionId }) : null
   const plans = session.contentVisible ? await listPlansForSession(context.db, { userId, sessionId }) : []

@@ -1,4 +1,5 @@
 import { data } from '@remix-run/node'
+import { isAppError } from '#lib/errors'
 
 /**
  * Throws a response (rendered by the nearest error boundary) unless `condition` holds.
@@ -18,4 +19,17 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export function requireIdParam(value: string | undefined): string {
   invariantResponse(value && uuidPattern.test(value), 'Not found', { status: 404 })
   return value
+}
+
+/**
+ * What a loader reads, or a 404 when it does not exist or the user may not see it. Any
+ * other failure (the database being down) is not a 404 and goes to the error boundary.
+ */
+export async function orNotFound<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise
+  } catch (error) {
+    if (isAppError(error) && error.kind === 'not_found') throw data('Not found', { status: 404 })
+    throw error
+  }
 }

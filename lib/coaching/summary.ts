@@ -65,7 +65,7 @@ export function composeSummaryFromFields(session: SessionView): Summary {
     keyInsights: [...(checkOut?.insights ?? []), ...(connect?.insights ?? []), ...(checkOut?.keyLearnings ?? [])].slice(0, 8),
     goalStatement: finish?.goalStatement ?? '',
     actionPlan: (finish?.actionSteps ?? []).map((step) => ({ title: step.title, dueDate: step.dueDate })),
-    successMetrics: [smart?.measurable, smart?.timeBound ? `By ${smart.timeBound}` : null].filter((metric): metric is string => Boolean(metric)),
+    successMetrics: [smart?.measurable, smart?.timeBound ? `Deadline: ${smart.timeBound}` : null].filter((metric): metric is string => Boolean(metric)),
     supportAndAccountability: [
       startingPoint?.resources.length ? `Resources you named: ${startingPoint.resources.join('; ')}.` : null,
       finish?.contingencyPlans.length ? `If things get in the way: ${finish.contingencyPlans.join('; ')}.` : null,
