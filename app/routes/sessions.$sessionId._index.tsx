@@ -153,10 +153,6 @@ export default function SessionPage() {
         </Card>
       ) : (
         <>
-          <StageNav stageList={stageList} stages={session.stages} selected={selectedStage} current={session.currentStage} />
-
-          {session.pausedAt && runnable ? <PausedPanel busy={busyIntent === 'resume'} /> : null}
-
           {session.status === 'completed' ? (
             <Card>
               <p className="mb-3 text-slate-700">This session is complete.</p>
@@ -166,23 +162,33 @@ export default function SessionPage() {
             </Card>
           ) : null}
 
-          {stageData && stageMeta ? (
-            <StagePanel
-              session={session}
-              stage={stageData}
-              slug={stageMeta.slug}
-              runnable={runnable && !session.pausedAt}
-              editing={editing}
-              aiOn={ai.on}
-              noteId={noteId}
-              busyIntent={busyIntent}
-              fieldErrors={failure?.fieldErrors ?? {}}
-              suggestions={result?.ok && result.kind === 'suggestions' && result.stage === selectedStage ? result.suggestions : null}
-            />
+          {runnable ? (
+            <>
+              <StageNav stageList={stageList} stages={session.stages} selected={selectedStage} current={session.currentStage} />
+
+              {session.pausedAt ? <PausedPanel busy={busyIntent === 'resume'} /> : null}
+
+              {stageData && stageMeta ? (
+                <StagePanel
+                  session={session}
+                  stage={stageData}
+                  slug={stageMeta.slug}
+                  runnable={!session.pausedAt}
+                  editing={editing}
+                  aiOn={ai.on}
+                  noteId={noteId}
+                  busyIntent={busyIntent}
+                  fieldErrors={failure?.fieldErrors ?? {}}
+                  suggestions={result?.ok && result.kind === 'suggestions' && result.stage === selectedStage ? result.suggestions : null}
+                />
+              ) : (
+                <Card>
+                  <p className="text-slate-700">This stage opens when the one before it is finished.</p>
+                </Card>
+              )}
+            </>
           ) : (
-            <Card>
-              <p className="text-slate-700">This stage opens when the one before it is finished.</p>
-            </Card>
+            <SessionHistory session={session} stageList={stageList} />
           )}
 
           {runnable && session.currentStage === 5 && session.stages.find((s) => s.number === 5)?.completedAt ? (
@@ -229,6 +235,49 @@ export default function SessionPage() {
               </SubmitButton>
             </Form>
           </div>
+        </Card>
+      ) : null}
+    </div>
+  )
+}
+
+/** A session as a record: every stage's conversation and answers, then the summary. */
+function SessionHistory({ session, stageList }: { session: SessionData; stageList: { number: number; name: string; slug: string }[] }) {
+  const coachLed = session.sessionType === 'coach_led'
+  return (
+    <div className="flex flex-col gap-6">
+      {stageList.map((meta) => {
+        const stage = session.stages.find((s) => s.number === meta.number)
+        return (
+          <Card key={meta.number} title={`Stage ${meta.number}: ${meta.name}`}>
+            {stage ? (
+              <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
+                <section aria-label={`${meta.name}: ${coachLed ? 'notes' : 'conversation'}`}>
+                  <h3 className="mb-2 text-sm font-semibold text-slate-700">{coachLed ? 'Coach’s notes' : 'Conversation'}</h3>
+                  <Transcript messages={stage.responses.transcript} clientLabel={session.viewerRole === 'client' ? 'You' : session.clientName} />
+                </section>
+                <section aria-label={`${meta.name}: answers`}>
+                  <h3 className="mb-2 text-sm font-semibold text-slate-700">What this stage captured</h3>
+                  {stage.responses.fields ? <StageFieldsView slug={meta.slug} fields={stage.responses.fields} /> : <p className="text-sm text-slate-600">Not finished.</p>}
+                </section>
+              </div>
+            ) : (
+              <p className="text-sm text-slate-600">Not reached.</p>
+            )}
+          </Card>
+        )
+      })}
+      {session.summary ? (
+        <Card title="Summary">
+          <p className="whitespace-pre-wrap text-slate-800">{session.summary.executiveSummary}</p>
+          {session.summary.goalStatement ? (
+            <p className="mt-3">
+              <span className="font-semibold">Goal:</span> {session.summary.goalStatement}
+            </p>
+          ) : null}
+          <Link to={`/sessions/${session.id}/summary`} className="mt-3 inline-block font-semibold text-brand-700 underline">
+            The whole summary and the action plans
+          </Link>
         </Card>
       ) : null}
     </div>

@@ -87,6 +87,30 @@ describe(`units of work`, () => {
   })
 })
 
+describe('stage ratings', () => {
+  it('are whole numbers from 1 to 10 when present, whoever writes them', async () => {
+    const userId = await createUser(testDb.db)
+    const [session] = await testDb.db.asService((tx) =>
+      tx.query<{ id: string }>(`insert into public.coaching_sessions (user_id, title) values ($1, 'Ratings') returning id`, [userId]),
+    )
+    const write = (stage: number, name: string, fields: unknown) =>
+      testDb.db.asService((tx) =>
+        tx.query(
+          `insert into public.stage_responses (session_id, stage_number, stage_name, responses) values ($1, $2, $3, $4::jsonb)
+           on conflict (session_id, stage_number) do update set responses = excluded.responses`,
+          [session!.id, stage, name, JSON.stringify({ fields })],
+        ),
+      )
+    for (const bad of [{ presenceLevel: 11 }, { presenceLevel: 0 }, { readinessScore: 7.5 }, { presenceLevel: '7' }]) {
+      await expect(write(1, 'check_in', bad)).rejects.toMatchObject({ kind: 'invalid' })
+    }
+    await expect(write(5, 'check_out', { clarityLevel: 42 })).rejects.toMatchObject({ kind: 'invalid' })
+    await expect(write(1, 'check_in', { presenceLevel: 10, readinessScore: null, emotionalState: 'calm' })).resolves.toBeDefined()
+    await expect(write(2, 'starting_point', { currentStateRating: 1, topic: 'x' })).resolves.toBeDefined()
+    await expect(write(3, 'connect', { options: ['a'] })).resolves.toBeDefined()
+  })
+})
+
 describe('migrations', () => {
   it('are named <timestamp>_<what>.sql and applied in order', () => {
     const versions = readMigrations().map((m) => m.version)

@@ -1,0 +1,200 @@
+/**
+ * The production server over real HTTP: security headers, caching, health checks and
+ * the sign-up → dashboard → sign-out round trip, on the built app and a real database.
+ */
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { ServerBuild } from '@remix-run/node'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createServer } from '~/server/create-server'
+import { createBuiltInAuth } from '#lib/auth/built-in-auth'
+import type { Database } from '#lib/db/database'
+import { parseEnv } from '#lib/env'
+import { createInvite, createProgram } from '#lib/programs/programs'
+import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
+import { allowConsoleError } from '../support/setup'
+
+let testDb: TestDatabase
+let baseUrl: string
+let closeServer: () => Promise<void>
+
+async function startServer(db: Database): Promise<{ url: string; close: () => Promise<void> }> {
+  const buildDirectory = inject('buildDirectory')
+  const build: ServerBuild = await import(pathToFileURL(path.join(buildDirectory, 'server/index.js')).href)
+  const env = parseEnv({ NODE_ENV: 'production' })
+  const app = createServer({
+    env,
+    db,
+    auth: createBuiltInAuth(db, { secret: 'http-test-secret-0123456789abcdef0123', secure: true }),
+    ai: null,
+    build,
+    clientDirectory: path.join(buildDirectory, 'client'),
+  })
+  const server = app.listen(0)
+  await new Promise((resolve) => server.once('listening', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+function form(values: Record<string, string>) {
+  return { method: 'POST', body: new URLSearchParams(values), redirect: 'manual' as const }
+}
+
+beforeAll(async () => {
+  testDb = await createTestDatabase()
+  const server = await startServer(testDb.db)
+  baseUrl = server.url
+  closeServer = server.close
+})
+
+afterAll(async () => {
+  await closeServer?.()
+  await testDb?.close()
+})
+
+describe('every page', () => {
+  it.each(['/', '/login', '/signup', '/dashboard', '/no-such-page'])('%s carries the security headers', async (page) => {
+    const response = await fetch(baseUrl + page, { redirect: 'manual' })
+    const csp = response.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).toContain("object-src 'none'")
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/)
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
+    expect(response.headers.get('cache-control')).toBe('private, no-store')
+    expect(response.headers.get('x-powered-by')).toBeNull()
+  })
+
+  it('gets a fresh CSP nonce each time, and the page’s scripts carry it', async () => {
+    const [first, second] = await Promise.all([fetch(baseUrl + '/'), fetch(baseUrl + '/')])
+    const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1]
+    expect(nonceOf(first)).not.toBe(nonceOf(second))
+    const html = await first.text()
+    const inlineScripts = html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []
+    expect(inlineScripts.length).toBeGreaterThan(0)
+    for (const tag of inlineScripts) expect(tag).toContain(`nonce="${nonceOf(first)}"`)
+  })
+
+  it('an unknown page answers 404 with the shared error page', async () => {
+    const response = await fetch(baseUrl + '/no-such-page')
+    expect(response.status).toBe(404)
+    expect(await response.text()).toContain('Not found')
+  })
+})
+
+describe('/healthz', () => {
+  it('answers 200 while the database is reachable', async () => {
+    const response = await fetch(baseUrl + '/healthz')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ status: 'ok', database: 'reachable' })
+  })
+
+  it('answers 503 when it is not', async () => {
+    const unreachable: Database = { ...testDb.db, ping: () => Promise.reject(new Error('connection refused')) }
+    const server = await startServer(unreachable)
+    allowConsoleError()
+    try {
+      const response = await fetch(server.url + '/healthz')
+      expect(response.status).toBe(503)
+      expect(await response.json()).toEqual({ status: 'unavailable', database: 'unreachable' })
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('signing up, in and out over HTTP', () => {
+  const email = 'http-user@example.com'
+  const password = 'Http-Test-Pass-1'
+
+  it('a new user signs up, lands on the dashboard, signs out, and the old cookie stops working', async () => {
+    const signUp = await fetch(
+      baseUrl + '/signup',
+      form({ displayName: 'Hana', email, password, redirectTo: '/dashboard', inviteToken: '' }),
+    )
+    expect(signUp.status).toBe(302)
+    expect(signUp.headers.get('location')).toBe('/dashboard')
+    const setCookie = signUp.headers.get('set-cookie') ?? ''
+    expect(setCookie).toMatch(/stagecoach_session=.+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure/)
+    const cookie = setCookie.split(';')[0] ?? ''
+
+    const dashboard = await fetch(baseUrl + '/dashboard', { headers: { cookie } })
+    expect(dashboard.status).toBe(200)
+    const html = await dashboard.text()
+    expect(html).toContain('Your dashboard')
+    expect(html).toContain('Hana')
+    expect(html).toContain('No sessions yet')
+
+    const signOut = await fetch(baseUrl + '/logout', { ...form({}), headers: { cookie } })
+    expect(signOut.status).toBe(302)
+    expect(signOut.headers.get('set-cookie')).toMatch(/stagecoach_session=;.*Max-Age=0/)
+
+    const afterwards = await fetch(baseUrl + '/dashboard', { headers: { cookie }, redirect: 'manual' })
+    expect(afterwards.status).toBe(302)
+    expect(afterwards.headers.get('location')).toBe('/login?redirectTo=%2Fdashboard')
+  })
+
+  it('a weak password gets every rule’s message and keeps what was typed (except the password)', async () => {
+    const response = await fetch(baseUrl + '/signup', form({ displayName: 'Ines', email: 'ines@example.com', password: 'weak', redirectTo: '/dashboard' }))
+    expect(response.status).toBe(400)
+    const html = await response.text()
+    for (const message of ['Use at least 12 characters.', 'Include an upper-case letter.', 'Include a digit.']) {
+      expect(html).toContain(message)
+    }
+    expect(html).toContain('value="ines@example.com"')
+    expect(html).toContain('value="Ines"')
+    expect(html).not.toContain('value="weak"')
+  })
+
+  it('a duplicate email is refused with a way forward', async () => {
+    const response = await fetch(baseUrl + '/signup', form({ displayName: 'Again', email: email.toUpperCase(), password, redirectTo: '/dashboard' }))
+    expect(response.status).toBe(409)
+    expect(await response.text()).toContain('An account with that email already exists. Sign in instead.')
+  })
+
+  it('never redirects off-site after sign-in', async () => {
+    const response = await fetch(baseUrl + '/login', form({ email, password, redirectTo: '//evil.example/steal' }))
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe('/dashboard')
+  })
+
+  it('a wrong password says so and keeps the email', async () => {
+    const response = await fetch(baseUrl + '/login', form({ email, password: 'Not-the-password-9', redirectTo: '/dashboard' }))
+    expect(response.status).toBe(400)
+    const html = await response.text()
+    expect(html).toContain('That email and password do not match an account.')
+    expect(html).toContain(`value="${email}"`)
+  })
+})
+
+describe('joining a program through an invite link', () => {
+  it('a visitor sees where the link leads, signs up through it and lands in the program; the link then reads as used', async () => {
+    const coach = await createUser(testDb.db, { displayName: 'Coach Rui' })
+    const programId = await createProgram(testDb.db, { userId: coach, name: 'Rui Coaching' })
+    const { token } = await createInvite(testDb.db, { userId: coach, programId, role: 'client' })
+
+    const page = await fetch(`${baseUrl}/invites/${token}`)
+    expect(page.status).toBe(200)
+    // React separates adjacent text with empty comments; read the text as a person would.
+    const html = (await page.text()).replaceAll('<!-- -->', '')
+    expect(html).toContain('Coach Rui invited you to join')
+    expect(html).toContain('Rui Coaching')
+
+    const signUp = await fetch(
+      baseUrl + '/signup',
+      form({ displayName: 'Newcomer', email: 'newcomer@example.com', password: 'Joining-Pass-42', redirectTo: `/invites/${token}`, inviteToken: token }),
+    )
+    expect(signUp.status).toBe(302)
+    expect(signUp.headers.get('location')).toBe(`/programs/${programId}?joined=1`)
+    const cookie = (signUp.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    const program = await fetch(`${baseUrl}/programs/${programId}?joined=1`, { headers: { cookie } })
+    expect((await program.text()).replaceAll('<!-- -->', '')).toContain('Welcome! You joined Rui Coaching.')
+
+    expect(await (await fetch(`${baseUrl}/invites/${token}`)).text()).toContain('This invite link has already been used.')
+    expect((await fetch(`${baseUrl}/invites/not-a-real-token`)).status).toBe(404)
+  })
+})
