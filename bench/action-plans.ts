@@ -40,9 +40,7 @@
  * targets and commits on the same machine.
  */
 import { randomBytes } from 'node:crypto'
-import fs from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { hashPassword } from '../lib/auth/built-in-auth'
 import type { Database } from '../lib/db/database'
@@ -57,19 +55,10 @@ import {
   type ExplainedQuery,
   type LoadedData,
 } from './support/plans-data'
-import {
-  Cleanup,
-  createScratchDatabase,
-  defaultAdminUrl,
-  ensureBuild,
-  makeTempDir,
-  postForm,
-  projectRoot,
-  startServer,
-  type RunningServer,
-} from './support/server'
-
-type Target = 'pglite' | 'postgres'
+import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
+import { describeMachine, formatTable, lastLines, loadAverage, log, logBuild, machineInfo, writeResults } from './support/report'
+import { Cleanup, getPage, prepareTarget, signIn, startServer, waitForBuild, type RunningServer } from './support/server'
+import { summarize, type Summary } from './support/stats'
 
 const { values: args } = parseArgs({
   options: {
@@ -79,17 +68,11 @@ const { values: args } = parseArgs({
     plans: { type: 'string', default: '100000' },
     'measured-plans': { type: 'string', default: '1000' },
     'other-users': { type: 'string', default: '999' },
-    targets: { type: 'string', default: 'pglite,postgres' },
-    'admin-url': { type: 'string', default: defaultAdminUrl },
-    rebuild: { type: 'boolean', default: false },
+    ...targetOptions('pglite,postgres'),
   },
 })
 
-function positiveInteger(name: string, text: string): number {
-  const value = Number(text)
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number, got ${JSON.stringify(text)}`)
-  return value
-}
+const positiveInteger = (name: string, text: string) => wholeNumber(name, text, { min: 1 })
 
 const settings = {
   requests: positiveInteger('requests', args.requests),
@@ -99,11 +82,7 @@ const settings = {
   measuredPlans: positiveInteger('measured-plans', args['measured-plans']),
   otherUsers: positiveInteger('other-users', args['other-users']),
   coaches: 10,
-  targets: args.targets.split(',').map((target) => {
-    const trimmed = target.trim()
-    if (trimmed !== 'pglite' && trimmed !== 'postgres') throw new Error(`--targets: unknown target ${JSON.stringify(trimmed)}`)
-    return trimmed as Target
-  }),
+  targets: parseTargets(args.targets),
 }
 if (settings.measuredPlans >= settings.totalPlans) throw new Error('--measured-plans must be less than --plans')
 
@@ -144,37 +123,6 @@ const cases: Case[] = [
 ]
 
 // ---------------------------------------------------------------------------------------
-// Figures
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
-}
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits
-
-interface Latency {
-  samples: number
-  mean: number
-  p50: number
-  p95: number
-  p99: number
-  max: number
-}
-
-function latency(samples: number[]): Latency {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return {
-    samples: sorted.length,
-    mean: round(sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length),
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-  }
-}
-
-// ---------------------------------------------------------------------------------------
 // Per target
 
 interface CaseResult {
@@ -184,11 +132,11 @@ interface CaseResult {
   expectedTotal: number
   rowsOnPage: number
   /** (b) listActionPlans in this process. */
-  queryMs?: Latency
+  queryMs?: Summary
   /** EXPLAIN of each statement listActionPlans ran (count, then the page's rows). */
   plans: (ExplainedQuery & { statement: 'count' | 'rows' })[]
   /** (a) GET /action-plans?… signed in. */
-  httpMs?: Latency
+  httpMs?: Summary
   httpBytes?: number
   httpErrors?: number
   httpErrorSample?: string
@@ -203,10 +151,6 @@ interface TargetResult {
   load?: LoadedData
   cases: CaseResult[]
   serverLogTail?: string
-}
-
-function log(line: string) {
-  console.log(`  ${line}`)
 }
 
 const plansText = (total: number) => `${total} plan${total === 1 ? '' : 's'}`
@@ -270,7 +214,7 @@ async function prepareAndMeasureQueries(
       await listActionPlans(db, { userId, scope: 'mine', query })
       samples.push(performance.now() - started)
     }
-    result.queryMs = latency(samples)
+    result.queryMs = summarize(samples)
     log(`${target} · ${c.label}: listActionPlans in-process p50 ${result.queryMs.p50} ms, p95 ${result.queryMs.p95} ms (${settings.queryRuns} runs)`)
   }
 }
@@ -282,29 +226,12 @@ function indent(text: string, prefix: string): string {
     .join('\n')
 }
 
-async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const response = await postForm(baseUrl, '/login', { email, password, redirectTo: '/dashboard' })
-  const cookie = response.setCookies
-    .map((header) => header.split(';', 1)[0]!.trim())
-    .filter((pair) => pair.startsWith('stagecoach_session=') && pair.length > 'stagecoach_session='.length)
-    .join('; ')
-  if (response.status !== 302 || !cookie) {
-    throw new Error(
-      `Sign-in failed: POST /login answered ${response.status} (Location: ${response.location})` +
-        `${cookie ? '' : ' without a stagecoach_session cookie'}; body starts: ${response.body.slice(0, 500)}`,
-    )
-  }
-  return cookie
-}
-
 async function measurePage(baseUrl: string, cookie: string, result: CaseResult): Promise<void> {
-  const url = `${baseUrl}${result.url}`
   const expectedText = plansText(result.expectedTotal)
   const get = async () => {
     const started = performance.now()
-    const response = await fetch(url, { headers: { Cookie: cookie }, redirect: 'manual' })
-    const body = await response.text()
-    return { ms: performance.now() - started, status: response.status, body, location: response.headers.get('location') }
+    const page = await getPage(baseUrl, result.url, cookie)
+    return { ms: performance.now() - started, ...page }
   }
 
   // A thorough check first: status, the count, and one link per row shown.
@@ -331,43 +258,28 @@ async function measurePage(baseUrl: string, cookie: string, result: CaseResult):
     samples.push(response.ms)
     check(response)
   }
-  result.httpMs = latency(samples)
+  result.httpMs = summarize(samples)
   result.httpErrors = errors
-}
-
-/**
- * Others may rebuild the app in this working tree meanwhile (e.g. the browser tests), which
- * removes build/ for a while: wait for their build to land, then make sure it is current.
- */
-async function buildPresent(): Promise<void> {
-  const serverBuild = path.join(projectRoot, 'build/server/index.js')
-  const deadline = Date.now() + 180_000
-  while (!fs.existsSync(serverBuild) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1_000))
-  await ensureBuild()
 }
 
 async function benchTarget(target: Target): Promise<TargetResult> {
   const cleanup = new Cleanup()
   const result: TargetResult = { target, ok: false, cases: [] }
-  const loadAtStart = round(os.loadavg()[0]!)
+  const loadAtStart = loadAverage()
   let server: RunningServer | undefined
   try {
     console.log(`\n━━ ${target} ━━`)
-    const data = makeTempDir(`stagecoach-bench-plans-${target}-`)
-    cleanup.add(`removing ${data.dir}`, data.remove)
-    let databaseUrl: string | undefined
-    if (target === 'postgres') {
-      const database = await createScratchDatabase(args['admin-url'])
-      cleanup.add(`dropping database ${database.name}`, database.drop)
-      databaseUrl = database.url
-      log(`scratch database ${database.name}`)
-    }
+    const { dataDir, databaseUrl, databaseName } = await prepareTarget(cleanup, target, {
+      tempPrefix: `stagecoach-bench-plans-${target}-`,
+      adminUrl: args['admin-url'],
+    })
+    if (databaseName) log(`scratch database ${databaseName}`)
 
     // 1. Load, with the app not running.
     const email = `measured-${randomBytes(4).toString('hex')}@example.com`
     const password = `Bench-${randomBytes(9).toString('base64url')}9aZ`
     const opened = performance.now()
-    const db = await openMigratedDatabase({ DATABASE_URL: databaseUrl, dataDirectory: data.dir })
+    const db = await openMigratedDatabase({ DATABASE_URL: databaseUrl, dataDirectory: dataDir })
     let closed = false
     const closeDb = async () => {
       if (closed) return
@@ -400,10 +312,11 @@ async function benchTarget(target: Target): Promise<TargetResult> {
     await prepareAndMeasureQueries(target, db, load.measuredUserId, result.cases)
     await closeDb()
 
-    // 3. The page over HTTP.
-    await buildPresent()
+    // 3. The page over HTTP. Others may rebuild the app in this working tree meanwhile (e.g.
+    // the browser tests), which empties build/ for a while: let their build land first.
+    await waitForBuild()
     const bootStarted = performance.now()
-    server = await startServer({ dataDir: data.dir, databaseUrl })
+    server = await startServer({ dataDir, databaseUrl })
     cleanup.add('stopping the server', () => server!.stop())
     log(`server up at ${server.baseUrl} in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`)
     const cookie = await signIn(server.baseUrl, email, password)
@@ -413,27 +326,20 @@ async function benchTarget(target: Target): Promise<TargetResult> {
       log(`${target} · ${caseResult.label}: GET p50 ${ms.p50} ms, p95 ${ms.p95} ms, p99 ${ms.p99} ms, max ${ms.max} ms; ${caseResult.httpErrors} errors`)
     }
     result.ok = result.cases.every((caseResult) => caseResult.httpErrors === 0)
-    if (!result.ok) result.serverLogTail = server.output().split('\n').slice(-40).join('\n')
+    if (!result.ok) result.serverLogTail = lastLines(server.output())
   } catch (error) {
     result.ok = false
     result.failure = error instanceof Error ? (error.stack ?? error.message) : String(error)
-    result.serverLogTail = server?.output().split('\n').slice(-40).join('\n')
+    result.serverLogTail = server && lastLines(server.output())
   } finally {
     await cleanup.run()
-    result.loadAverage = { start: loadAtStart, end: round(os.loadavg()[0]!) }
+    result.loadAverage = { start: loadAtStart, end: loadAverage() }
   }
   return result
 }
 
 // ---------------------------------------------------------------------------------------
 // Report
-
-function table(header: string[], rows: string[][], leftColumns = 2): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  const format = (row: string[]) =>
-    row.map((cell, column) => (column < leftColumns ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
-  return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(format)].join('\n')
-}
 
 function printReport(results: TargetResult[]) {
   for (const result of results) {
@@ -443,7 +349,7 @@ function printReport(results: TargetResult[]) {
     )
     const fixed = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(1))
     console.log(
-      table(
+      formatTable(
         ['case', 'total', 'rows', 'HTTP p50', 'p95', 'p99', 'max', 'errors', 'query p50', 'p95', 'count stmt', 'rows stmt'],
         result.cases.map((c) => [
           c.label,
@@ -458,7 +364,6 @@ function printReport(results: TargetResult[]) {
           fixed(c.queryMs?.p95),
           ...c.plans.map((p) => `${p.summary.seqScan ? 'SEQ SCAN' : p.summary.usesIndex ? 'index' : 'no index'} ${p.summary.executionMs.toFixed(1)} ms`),
         ]),
-        1,
       ),
     )
     console.log('  (ms; HTTP: GET /action-plans signed in, whole body; query: listActionPlans in-process; stmt: EXPLAIN ANALYZE execution time)')
@@ -484,17 +389,13 @@ function printReport(results: TargetResult[]) {
 }
 
 async function main() {
-  const cpus = os.cpus()
-  const machine = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown' }
+  const machine = machineInfo()
   console.log(
     `Action plans benchmark: ${settings.totalPlans.toLocaleString('en')} plans, ${settings.measuredPlans.toLocaleString('en')} of them the measured user's; ` +
       `per case ${settings.warmup} warm-up then ${settings.requests} sequential GETs, and ${settings.queryRuns} in-process queries`,
   )
-  console.log(`  ${machine.node}, ${machine.cpus} × ${machine.cpuModel}; load generator and server share the machine`)
-
-  const buildStarted = performance.now()
-  const build = await ensureBuild({ force: args.rebuild })
-  log(`build: ${build}${build === 'built' ? ` in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s` : ''}`)
+  console.log(`  ${describeMachine(machine)}; load generator and server share the machine`)
+  await logBuild({ force: args.rebuild })
 
   const results: TargetResult[] = []
   for (const target of settings.targets) results.push(await benchTarget(target))
@@ -502,28 +403,17 @@ async function main() {
   printReport(results)
 
   const valid = results.every((result) => result.ok)
-  const resultsFile = path.join(projectRoot, 'bench/results/action-plans.json')
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true })
-  fs.writeFileSync(
-    resultsFile,
-    JSON.stringify(
-      {
-        benchmark: 'action-plans',
-        description:
-          "The signed-in user's /action-plans page with 100,000 plans in the database: GET latency over HTTP (whole body), " +
-          'listActionPlans in-process, and EXPLAIN (ANALYZE, BUFFERS) of its statements as the user',
-        generatedAt: new Date().toISOString(),
-        valid,
-        seqScanOverActionPlans: results.some((r) => r.cases.some((c) => c.plans.some((p) => p.summary.seqScan))),
-        machine,
-        settings: { ...settings, cases: cases.map(({ key, label, search }) => ({ key, label, search })) },
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  )
-  console.log(`\n${valid ? 'Valid run' : 'INVALID run (errors or failures above)'}; figures written to ${path.relative(process.cwd(), resultsFile)}`)
+  const resultsFile = writeResults('action-plans', {
+    description:
+      "The signed-in user's /action-plans page with 100,000 plans in the database: GET latency over HTTP (whole body), " +
+      'listActionPlans in-process, and EXPLAIN (ANALYZE, BUFFERS) of its statements as the user',
+    valid,
+    seqScanOverActionPlans: results.some((r) => r.cases.some((c) => c.plans.some((p) => p.summary.seqScan))),
+    machine,
+    settings: { ...settings, cases: cases.map(({ key, label, search }) => ({ key, label, search })) },
+    results,
+  })
+  console.log(`\n${valid ? 'Valid run' : 'INVALID run (errors or failures above)'}; figures written to ${resultsFile}`)
   process.exitCode = valid ? 0 : 1
 }
 

@@ -38,9 +38,6 @@
  * much more has arrived from the model: with 4-character chunks, after the fifth chunk.
  */
 import { randomUUID } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   coachReply,
@@ -53,20 +50,21 @@ import {
   type FakeOpenAI,
   type RecordedCall,
 } from '../tests/mocks/openai'
+import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
+import { describeMachine, errorText, formatTable, lastLines, loadAverage, log, logBuild, machineInfo, writeResults } from './support/report'
 import {
   Cleanup,
-  createScratchDatabase,
-  defaultAdminUrl,
-  ensureBuild,
-  makeTempDir,
+  describeBody,
+  expectRedirect,
+  getPage,
   postForm,
-  projectRoot,
+  prepareTarget,
   signUp,
   startServer,
+  waitForBuild,
   type RunningServer,
 } from './support/server'
-
-type Target = 'pglite' | 'postgres'
+import { round, summarize, type Summary } from './support/stats'
 
 const { values: args } = parseArgs({
   options: {
@@ -76,17 +74,9 @@ const { values: args } = parseArgs({
     'turns-per-user': { type: 'string', default: '20' },
     'turns-per-session': { type: 'string', default: '20' },
     'chunk-size': { type: 'string', default: '4' },
-    targets: { type: 'string', default: 'pglite' },
-    'admin-url': { type: 'string', default: defaultAdminUrl },
-    rebuild: { type: 'boolean', default: false },
+    ...targetOptions('pglite'),
   },
 })
-
-function wholeNumber(name: string, text: string, { min }: { min: number }): number {
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`)
-  return value
-}
 
 const settings = {
   turns: wholeNumber('turns', args.turns, { min: 1 }),
@@ -97,11 +87,7 @@ const settings = {
   chunkSize: wholeNumber('chunk-size', args['chunk-size'], { min: 1 }),
   warmupTurnsPerConcurrentUser: 2,
   model: 'fake-instant-coach',
-  targets: args.targets.split(',').map((target) => {
-    const trimmed = target.trim()
-    if (trimmed !== 'pglite' && trimmed !== 'postgres') throw new Error(`--targets: unknown target ${JSON.stringify(trimmed)}`)
-    return trimmed as Target
-  }),
+  targets: parseTargets(args.targets),
 }
 
 // ---------------------------------------------------------------------------------------
@@ -239,7 +225,7 @@ async function chatTurn(baseUrl: string, cookie: string, sessionId: string, stag
     if (!result.error && result.firstDeltaMs === null) result.error = 'the stream had no delta event'
     result.ok = !result.error
   } catch (error) {
-    result.error = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ''}` : String(error)
+    result.error = errorText(error)
   }
   return result
 }
@@ -257,23 +243,6 @@ const loadMessages = [
   'Maybe a rough draft first, then feedback.',
   'I would like to feel more in control of my time.',
 ]
-
-function expectRedirect(what: string, response: { status: number; location: string | null; body: string }, pattern: RegExp): RegExpExecArray {
-  const match = pattern.exec(response.location ?? '')
-  if (response.status !== 302 || !match) {
-    throw new Error(`${what} answered ${response.status} (Location: ${response.location}), expected a 302 to ${pattern}; ${describeBody(response.body)}`)
-  }
-  return match
-}
-
-/** The alert/error text of an HTML page, or the start of a body. */
-function describeBody(body: string): string {
-  const alerts = [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:div|p)>/g)]
-    .map((match) => match[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim())
-    .filter(Boolean)
-  if (alerts.length > 0) return `the page says: ${alerts.join(' | ').slice(0, 500)}`
-  return `body starts: ${body.replace(/\s+/g, ' ').slice(0, 300)}`
-}
 
 async function startSession(baseUrl: string, cookie: string): Promise<string> {
   const response = await postForm(baseUrl, '/sessions/new', { intent: 'start', sessionType: 'self_coaching', title: '' }, cookie)
@@ -314,36 +283,6 @@ class Chatter {
 // ---------------------------------------------------------------------------------------
 // Statistics
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
-}
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits
-
-interface Stats {
-  n: number
-  min: number
-  mean: number
-  p50: number
-  p95: number
-  p99: number
-  max: number
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b)
-  return {
-    n: sorted.length,
-    min: round(sorted[0] ?? NaN),
-    mean: round(sorted.reduce((sum, value) => sum + value, 0) / sorted.length),
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-  }
-}
-
 interface LatencyRun {
   label: string
   users: number
@@ -357,15 +296,15 @@ interface LatencyRun {
   deltasPerTurn: number
   streamMismatches: number
   /** fetch → first `delta` event: the time to first token as the browser sees it. */
-  firstTokenMs: Stats
+  firstTokenMs: Summary
   /** fetch → `done` event. */
-  doneMs: Stats
+  doneMs: Summary
   /** fetch → `saved` (the message is stored). */
-  savedMs: Stats
+  savedMs: Summary
   /** fetch → the model request reaching the fake: the app's work before it calls the model. */
-  beforeModelMs: Stats
+  beforeModelMs: Summary
   /** model request reaching the fake → first `delta` at the client. */
-  modelToFirstTokenMs: Stats
+  modelToFirstTokenMs: Summary
 }
 
 function summariseRun(label: string, users: number, results: { result: TurnResult; tag: string }[], elapsedMs: number, modelCalls: number, fake: InstrumentedFake): LatencyRun {
@@ -391,11 +330,11 @@ function summariseRun(label: string, users: number, results: { result: TurnResul
     contentEncodings: [...new Set(results.map(({ result }) => result.contentEncoding ?? 'identity'))],
     deltasPerTurn: round(good.reduce((sum, { result }) => sum + result.deltas, 0) / Math.max(1, good.length), 1),
     streamMismatches: good.filter(({ result }) => !result.deltasMatchDone).length,
-    firstTokenMs: stats(good.map(({ result }) => result.firstDeltaMs!)),
-    doneMs: stats(good.map(({ result }) => result.doneMs!)),
-    savedMs: stats(good.map(({ result }) => result.savedMs ?? NaN).filter(Number.isFinite)),
-    beforeModelMs: stats(beforeModel),
-    modelToFirstTokenMs: stats(modelToFirst),
+    firstTokenMs: summarize(good.map(({ result }) => result.firstDeltaMs!)),
+    doneMs: summarize(good.map(({ result }) => result.doneMs!)),
+    savedMs: summarize(good.map(({ result }) => result.savedMs ?? NaN).filter(Number.isFinite)),
+    beforeModelMs: summarize(beforeModel),
+    modelToFirstTokenMs: summarize(modelToFirst),
   }
 }
 
@@ -593,11 +532,6 @@ function toFormFields(fields: Record<string, unknown>): Record<string, string> {
   return form
 }
 
-async function getPage(baseUrl: string, pathname: string, cookie: string): Promise<{ status: number; body: string; location: string | null }> {
-  const response = await fetch(new URL(pathname, baseUrl), { headers: { Cookie: cookie }, redirect: 'manual' })
-  return { status: response.status, body: await response.text(), location: response.headers.get('location') }
-}
-
 async function followRedirect(baseUrl: string, location: string, cookie: string) {
   const page = await getPage(baseUrl, location, cookie)
   if (page.status !== 200) throw new Error(`GET ${location} (after a redirect) answered ${page.status}; ${describeBody(page.body)}`)
@@ -719,7 +653,6 @@ async function reopen(baseUrl: string, fake: InstrumentedFake, sessionId: string
  * in this working tree empties build/ first), waits for that build to finish and tries again.
  */
 async function startServerWithBuild(options: Parameters<typeof startServer>[0]): Promise<RunningServer> {
-  const serverBuild = path.join(projectRoot, 'build/server/index.js')
   for (let attempt = 1; ; attempt++) {
     try {
       return await startServer(options)
@@ -727,15 +660,7 @@ async function startServerWithBuild(options: Parameters<typeof startServer>[0]):
       const missingBuild = error instanceof Error && error.message.includes('ERR_MODULE_NOT_FOUND') && error.message.includes('build/server/index.js')
       if (!missingBuild || attempt >= 3) throw error
       log(`build/server/index.js disappeared (someone else is building); waiting for that build, then starting again`)
-      const deadline = Date.now() + 180_000
-      let lastSeen = -1
-      while (Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 2_000))
-        const modified = fs.existsSync(serverBuild) ? fs.statSync(serverBuild).mtimeMs : -1
-        if (modified > 0 && modified === lastSeen) break // there, and unchanged for 2 s
-        lastSeen = modified
-      }
-      log(`build: ${await ensureBuild()}`)
+      log(`build: ${await waitForBuild()}`)
     }
   }
 }
@@ -757,17 +682,13 @@ async function benchTarget(target: Target): Promise<TargetResult> {
   try {
     const fake = await startInstrumentedFake(settings.chunkSize)
     cleanup.add('closing the fake OpenAI server', fake.close)
-    const data = makeTempDir(`stagecoach-bench-chat-${target}-`)
-    cleanup.add(`removing ${data.dir}`, data.remove)
-    let databaseUrl: string | undefined
-    if (target === 'postgres') {
-      const database = await createScratchDatabase(args['admin-url'])
-      cleanup.add(`dropping database ${database.name}`, database.drop)
-      databaseUrl = database.url
-      log(`${target}: scratch database ${database.name}`)
-    }
+    const { dataDir, databaseUrl, databaseName } = await prepareTarget(cleanup, target, {
+      tempPrefix: `stagecoach-bench-chat-${target}-`,
+      adminUrl: args['admin-url'],
+    })
+    if (databaseName) log(`${target}: scratch database ${databaseName}`)
 
-    server = await startServerWithBuild({ dataDir: data.dir, databaseUrl, env: { OPENAI_BASE_URL: fake.baseUrl, AI_MODEL: settings.model } })
+    server = await startServerWithBuild({ dataDir, databaseUrl, env: { OPENAI_BASE_URL: fake.baseUrl, AI_MODEL: settings.model } })
     cleanup.add('stopping the server', () => server!.stop())
     if (!server.output().includes(`openai-compatible:${settings.model}`)) {
       throw new Error(`The server did not say it uses the fake model (expected "openai-compatible:${settings.model}"). It printed:\n${server.output()}`)
@@ -779,11 +700,11 @@ async function benchTarget(target: Target): Promise<TargetResult> {
     result.session = session.result
     result.reopen = await reopen(server.baseUrl, fake, session.result.sessionId, session.cookie)
     result.ok = result.latency.every((run) => run.errors === 0 && run.streamMismatches === 0) && result.reopen.ok
-    if (!result.ok) result.serverLogTail = server.output().split('\n').slice(-40).join('\n')
+    if (!result.ok) result.serverLogTail = lastLines(server.output())
     return result
   } catch (error) {
     result.failure = error instanceof Error ? error.message : String(error)
-    result.serverLogTail = server?.output().split('\n').slice(-40).join('\n')
+    result.serverLogTail = server && lastLines(server.output())
     return result
   } finally {
     await cleanup.run()
@@ -793,16 +714,8 @@ async function benchTarget(target: Target): Promise<TargetResult> {
 // ---------------------------------------------------------------------------------------
 // Output
 
-function log(line: string) {
-  console.log(`  ${line}`)
-}
-
 function table(header: string[], rows: string[][]) {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  const format = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
-  console.log(format(header))
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '))
-  for (const row of rows) console.log(format(row))
+  console.log(formatTable(header, rows))
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–')
@@ -812,7 +725,7 @@ function printLatency(results: TargetResult[]) {
   const rows: string[][] = []
   for (const result of results) {
     for (const run of result.latency ?? []) {
-      const line = (what: string, s: Stats) => [`${result.target} · ${run.label}`, what, String(s.n), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)]
+      const line = (what: string, s: Summary) => [`${result.target} · ${run.label}`, what, String(s.n), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)]
       rows.push(line('first token', run.firstTokenMs))
       rows.push(line('done', run.doneMs))
       rows.push(line('  saved', run.savedMs))
@@ -873,14 +786,10 @@ function printReopen(result: TargetResult) {
 }
 
 async function main() {
-  const cpus = os.cpus()
   const machine = {
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model ?? 'unknown',
+    ...machineInfo(),
     // Anything else running on the machine skews these figures; the 1-minute load average says how busy it was.
-    loadAverageAtStart: round(os.loadavg()[0]!, 2),
+    loadAverageAtStart: loadAverage(),
     loadAverageAtEnd: NaN,
   }
   console.log(
@@ -888,21 +797,18 @@ async function main() {
       `a new session every ${settings.turnsPerSession || '∞'} turns; fake model streams ${settings.chunkSize}-character chunks with no delay`,
   )
   console.log(
-    `  ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, load average ${machine.loadAverageAtStart}; load generator, fake model and server share the machine`,
+    `  ${describeMachine(machine)}, load average ${machine.loadAverageAtStart}; load generator, fake model and server share the machine`,
   )
-
-  const buildStarted = performance.now()
-  const build = await ensureBuild({ force: args.rebuild })
-  log(`build: ${build}${build === 'built' ? ` in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s` : ''}`)
+  await logBuild({ force: args.rebuild })
 
   const results: TargetResult[] = []
   for (const [index, target] of settings.targets.entries()) {
     // Others may rebuild (or clear) build/ while this runs; make sure it is there and current.
-    if (index > 0) log(`build: ${await ensureBuild()}`)
+    if (index > 0) await logBuild()
     results.push(await benchTarget(target))
   }
 
-  machine.loadAverageAtEnd = round(os.loadavg()[0]!, 2)
+  machine.loadAverageAtEnd = loadAverage()
   printLatency(results)
   for (const result of results) printSession(result)
   for (const result of results) printReopen(result)
@@ -912,34 +818,23 @@ async function main() {
   }
 
   const valid = results.every((result) => result.ok)
-  const resultsFile = path.join(projectRoot, 'bench/results/chat.json')
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true })
-  fs.writeFileSync(
-    resultsFile,
-    JSON.stringify(
-      {
-        benchmark: 'chat',
-        description:
-          'Chat turns over POST /sessions/<id>/chat against a fake OpenAI-compatible model that answers instantly: time from just before fetch to the first delta event and to done; ' +
-          'tokens of one scripted five-stage session by kind of call (fake estimate: ceil(chars/4)); model calls made when the finished session is opened again.',
-        generatedAt: new Date().toISOString(),
-        valid,
-        machine,
-        settings,
-        notes: [
-          'Token counts are the fake model’s estimate, ceil(characters / 4), not a real tokenizer’s; the JSON schema of structured calls is not in them (requestBytes includes it).',
-          'The fake model, the load generator and the app server share the machine’s CPUs.',
-          'First token = the first delta event of the app’s NDJSON stream. The app holds back the last (canary length − 1) characters of a reply while streaming (lib/ai/calls.ts), so that event leaves only once that many characters plus one have arrived from the model.',
-          'beforeModelMs = fetch → the model request reaching the fake; modelToFirstTokenMs = that → the first delta at the client (includes the fake’s own work and the hold-back).',
-        ],
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  )
+  const resultsFile = writeResults('chat', {
+    description:
+      'Chat turns over POST /sessions/<id>/chat against a fake OpenAI-compatible model that answers instantly: time from just before fetch to the first delta event and to done; ' +
+      'tokens of one scripted five-stage session by kind of call (fake estimate: ceil(chars/4)); model calls made when the finished session is opened again.',
+    valid,
+    machine,
+    settings,
+    notes: [
+      'Token counts are the fake model’s estimate, ceil(characters / 4), not a real tokenizer’s; the JSON schema of structured calls is not in them (requestBytes includes it).',
+      'The fake model, the load generator and the app server share the machine’s CPUs.',
+      'First token = the first delta event of the app’s NDJSON stream. The app holds back the last (canary length − 1) characters of a reply while streaming (lib/ai/calls.ts), so that event leaves only once that many characters plus one have arrived from the model.',
+      'beforeModelMs = fetch → the model request reaching the fake; modelToFirstTokenMs = that → the first delta at the client (includes the fake’s own work and the hold-back).',
+    ],
+    results,
+  })
   console.log(`\nLoad average (1 min) ${machine.loadAverageAtStart} at the start, ${machine.loadAverageAtEnd} at the end, on ${machine.cpus} CPUs.`)
-  console.log(`${valid ? 'Valid run' : 'INVALID run (see failures above)'}; figures written to ${path.relative(process.cwd(), resultsFile)}`)
+  console.log(`${valid ? 'Valid run' : 'INVALID run (see failures above)'}; figures written to ${resultsFile}`)
   process.exitCode = valid ? 0 : 1
 }
 

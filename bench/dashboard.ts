@@ -23,51 +23,26 @@
  * The load generator and the server share this machine's CPUs, so figures compare targets
  * and commits on the same machine; they are not a capacity estimate for production.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
-import {
-  Cleanup,
-  createScratchDatabase,
-  defaultAdminUrl,
-  ensureBuild,
-  makeTempDir,
-  postForm,
-  projectRoot,
-  signUp,
-  startServer,
-  type RunningServer,
-} from './support/server'
-
-type Target = 'pglite' | 'postgres'
+import { parseTargets, positiveNumber, targetOptions, type Target } from './support/args'
+import { describeMachine, errorText, formatTable, lastLines, log, logBuild, machineInfo, writeResults } from './support/report'
+import { Cleanup, expectRedirect, getPage, postForm, prepareTarget, signUp, startServer, type RunningServer } from './support/server'
+import { round, summarize, type Summary } from './support/stats'
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '50' },
-    targets: { type: 'string', default: 'pglite,postgres' },
-    'admin-url': { type: 'string', default: defaultAdminUrl },
-    rebuild: { type: 'boolean', default: false },
+    ...targetOptions('pglite,postgres'),
   },
 })
-
-function positiveNumber(name: string, text: string): number {
-  const value = Number(text)
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(text)}`)
-  return value
-}
 
 const settings = {
   durationMs: Math.round(positiveNumber('duration', args.duration) * 1000),
   concurrency: Math.round(positiveNumber('concurrency', args.concurrency)),
   warmupRequests: Math.round(positiveNumber('warmup', args.warmup)),
-  targets: args.targets.split(',').map((target) => {
-    const trimmed = target.trim()
-    if (trimmed !== 'pglite' && trimmed !== 'postgres') throw new Error(`--targets: unknown target ${JSON.stringify(trimmed)}`)
-    return trimmed as Target
-  }),
+  targets: parseTargets(args.targets),
 }
 
 // ---------------------------------------------------------------------------------------
@@ -90,11 +65,7 @@ async function seed(baseUrl: string) {
   const programIds: string[] = []
   for (const name of programNames) {
     const response = await postForm(baseUrl, '/programs', { name }, coach.cookie)
-    const id = /^\/programs\/([0-9a-f-]{36})$/.exec(response.location ?? '')?.[1]
-    if (response.status !== 302 || !id) {
-      throw new Error(`POST /programs answered ${response.status} (Location: ${response.location}); body starts: ${response.body.slice(0, 500)}`)
-    }
-    programIds.push(id)
+    programIds.push(expectRedirect('POST /programs', response, /^\/programs\/([0-9a-f-]{36})$/)[1]!)
   }
 
   let clients = 0
@@ -125,10 +96,9 @@ async function seed(baseUrl: string) {
 
 /** One GET /dashboard before the run: it must be 200 and show the seeded data. */
 async function checkDashboard(baseUrl: string, cookie: string): Promise<number> {
-  const response = await fetch(`${baseUrl}/dashboard`, { headers: { Cookie: cookie }, redirect: 'manual' })
-  const html = await response.text()
-  if (response.status !== 200) {
-    throw new Error(`GET /dashboard answered ${response.status} (Location: ${response.headers.get('location')}); body starts: ${html.slice(0, 500)}`)
+  const { status, body: html, location } = await getPage(baseUrl, '/dashboard', cookie)
+  if (status !== 200) {
+    throw new Error(`GET /dashboard answered ${status} (Location: ${location}); body starts: ${html.slice(0, 500)}`)
   }
   const missing = programNames.filter((name) => !html.includes(name))
   if (missing.length > 0) throw new Error(`The dashboard does not show the programs ${missing.join(', ')}`)
@@ -154,7 +124,6 @@ async function load(
   cookie: string,
   { concurrency, until }: { concurrency: number; until: { deadline: number } | { requests: number } },
 ) {
-  const url = `${baseUrl}/dashboard`
   const samples: Sample[] = []
   const errorSamples: ErrorSample[] = []
   let issued = 0
@@ -167,12 +136,11 @@ async function load(
       let status = 0
       let detail = ''
       try {
-        const response = await fetch(url, { headers: { Cookie: cookie }, redirect: 'manual' })
-        const body = await response.text()
-        status = response.status
-        if (status !== 200) detail = `Location: ${response.headers.get('location')}; body starts: ${body.slice(0, 300)}`
+        const page = await getPage(baseUrl, '/dashboard', cookie)
+        status = page.status
+        if (status !== 200) detail = `Location: ${page.location}; body starts: ${page.body.slice(0, 300)}`
       } catch (error) {
-        detail = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ''}` : String(error)
+        detail = errorText(error)
       }
       samples.push({ ms: performance.now() - started, status })
       if (status !== 200 && errorSamples.length < 5) errorSamples.push({ status, detail })
@@ -183,13 +151,6 @@ async function load(
   await Promise.all(Array.from({ length: concurrency }, worker))
   return { samples, errorSamples, elapsedMs: performance.now() - started }
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
-}
-
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
 
 interface TargetResult {
   target: Target
@@ -203,7 +164,7 @@ interface TargetResult {
   errorSamples?: ErrorSample[]
   durationMs?: number
   throughputRps?: number
-  latencyMs?: { min: number; mean: number; p50: number; p95: number; p99: number; max: number }
+  latencyMs?: Summary
   serverLogTail?: string
 }
 
@@ -211,18 +172,14 @@ async function benchTarget(target: Target): Promise<TargetResult> {
   const cleanup = new Cleanup()
   let server: RunningServer | undefined
   try {
-    const data = makeTempDir(`stagecoach-bench-${target}-`)
-    cleanup.add(`removing ${data.dir}`, data.remove)
-    let databaseUrl: string | undefined
-    if (target === 'postgres') {
-      const database = await createScratchDatabase(args['admin-url'])
-      cleanup.add(`dropping database ${database.name}`, database.drop)
-      databaseUrl = database.url
-      log(`${target}: scratch database ${database.name}`)
-    }
+    const { dataDir, databaseUrl, databaseName } = await prepareTarget(cleanup, target, {
+      tempPrefix: `stagecoach-bench-${target}-`,
+      adminUrl: args['admin-url'],
+    })
+    if (databaseName) log(`${target}: scratch database ${databaseName}`)
 
     const bootStarted = performance.now()
-    server = await startServer({ dataDir: data.dir, databaseUrl })
+    server = await startServer({ dataDir, databaseUrl })
     cleanup.add('stopping the server', () => server!.stop())
     log(`${target}: server up at ${server.baseUrl} in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`)
 
@@ -244,7 +201,6 @@ async function benchTarget(target: Target): Promise<TargetResult> {
       until: { deadline: performance.now() + settings.durationMs },
     })
 
-    const latencies = run.samples.map((sample) => sample.ms).sort((a, b) => a - b)
     const errors = run.samples.filter((sample) => sample.status !== 200)
     const errorStatuses: Record<string, number> = {}
     for (const error of errors) {
@@ -260,24 +216,17 @@ async function benchTarget(target: Target): Promise<TargetResult> {
       errors: errors.length,
       errorStatuses,
       errorSamples: run.errorSamples,
-      durationMs: round(run.elapsedMs),
-      throughputRps: round(run.samples.length / (run.elapsedMs / 1000)),
-      latencyMs: {
-        min: round(latencies[0] ?? NaN, 2),
-        mean: round(latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length, 2),
-        p50: round(percentile(latencies, 50), 2),
-        p95: round(percentile(latencies, 95), 2),
-        p99: round(percentile(latencies, 99), 2),
-        max: round(latencies[latencies.length - 1] ?? NaN, 2),
-      },
-      serverLogTail: errors.length > 0 ? server.output().split('\n').slice(-40).join('\n') : undefined,
+      durationMs: round(run.elapsedMs, 1),
+      throughputRps: round(run.samples.length / (run.elapsedMs / 1000), 1),
+      latencyMs: summarize(run.samples.map((sample) => sample.ms)),
+      serverLogTail: errors.length > 0 ? lastLines(server.output()) : undefined,
     }
   } catch (error) {
     return {
       target,
       ok: false,
       failure: error instanceof Error ? error.message : String(error),
-      serverLogTail: server?.output().split('\n').slice(-40).join('\n'),
+      serverLogTail: server && lastLines(server.output()),
     }
   } finally {
     await cleanup.run()
@@ -285,10 +234,6 @@ async function benchTarget(target: Target): Promise<TargetResult> {
 }
 
 // ---------------------------------------------------------------------------------------
-
-function log(line: string) {
-  console.log(`  ${line}`)
-}
 
 function printTable(results: TargetResult[]) {
   const header = ['target', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms']
@@ -306,26 +251,17 @@ function printTable(results: TargetResult[]) {
         ]
       : [result.target, 'FAILED', '', '', '', '', '', ''],
   )
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  const format = (row: string[]) =>
-    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
-  console.log(format(header))
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '))
-  for (const row of rows) console.log(format(row))
+  console.log(formatTable(header, rows))
 }
 
 async function main() {
-  const cpus = os.cpus()
-  const machine = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown' }
+  const machine = machineInfo()
   console.log(
     `Dashboard benchmark: GET /dashboard signed in, ${settings.concurrency} concurrent workers, ` +
       `${settings.durationMs / 1000} s per target after ${settings.warmupRequests} warm-up requests`,
   )
-  console.log(`  ${machine.node}, ${machine.cpus} × ${machine.cpuModel}; load generator and server share the machine`)
-
-  const buildStarted = performance.now()
-  const build = await ensureBuild({ force: args.rebuild })
-  log(`build: ${build}${build === 'built' ? ` in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s` : ''}`)
+  console.log(`  ${describeMachine(machine)}; load generator and server share the machine`)
+  await logBuild({ force: args.rebuild })
 
   const results: TargetResult[] = []
   for (const target of settings.targets) results.push(await benchTarget(target))
@@ -341,25 +277,14 @@ async function main() {
   }
 
   const valid = results.every((result) => result.ok)
-  const resultsFile = path.join(projectRoot, 'bench/results/dashboard.json')
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true })
-  fs.writeFileSync(
-    resultsFile,
-    JSON.stringify(
-      {
-        benchmark: 'dashboard',
-        description: 'GET /dashboard as a signed-in coach with 6 programs (2 with 3 clients each); latency covers status, headers and the whole body',
-        generatedAt: new Date().toISOString(),
-        valid,
-        machine,
-        settings: { ...settings, seed: { programs: programNames.length, programsWithClients, clientsPerProgram } },
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  )
-  console.log(`\n${valid ? 'Valid run' : 'INVALID run (errors or failures above)'}; figures written to ${path.relative(process.cwd(), resultsFile)}`)
+  const resultsFile = writeResults('dashboard', {
+    description: 'GET /dashboard as a signed-in coach with 6 programs (2 with 3 clients each); latency covers status, headers and the whole body',
+    valid,
+    machine,
+    settings: { ...settings, seed: { programs: programNames.length, programsWithClients, clientsPerProgram } },
+    results,
+  })
+  console.log(`\n${valid ? 'Valid run' : 'INVALID run (errors or failures above)'}; figures written to ${resultsFile}`)
   process.exitCode = valid ? 0 : 1
 }
 

@@ -1,7 +1,7 @@
 /**
  * Shared pieces for benchmarks: build the app, start the real production server as a
  * child process (on PGlite or on a scratch database of a Postgres server), sign users up
- * over HTTP, and undo all of it afterwards, even when something fails or on Ctrl-C.
+ * and in over HTTP, and undo all of it afterwards, even when something fails or on Ctrl-C.
  *
  * Nothing here imports the app: benchmarks talk to it over HTTP, as a browser would.
  */
@@ -12,6 +12,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
+import type { Target } from './args'
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -124,6 +125,25 @@ export async function ensureBuild({ force = false }: { force?: boolean } = {}): 
   return 'built'
 }
 
+/**
+ * Waits until build/server/index.js is there and has not changed for 2 s (at most
+ * `timeoutMs`), then ensureBuild(): another `remix vite:build` in this working tree (the
+ * browser tests, `npm run build`) empties build/ for a while, and this lets it land first.
+ */
+export async function waitForBuild({ timeoutMs = 180_000 }: { timeoutMs?: number } = {}): Promise<'built' | 'up to date'> {
+  const serverBuild = path.join(projectRoot, 'build/server/index.js')
+  const settled = () => {
+    try {
+      return Date.now() - fs.statSync(serverBuild).mtimeMs >= 2_000
+    } catch {
+      return false // not there (yet)
+    }
+  }
+  const deadline = Date.now() + timeoutMs
+  while (!settled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1_000))
+  return ensureBuild()
+}
+
 // ---------------------------------------------------------------------------------------
 // Scratch database and temp folders
 
@@ -157,6 +177,23 @@ export async function createScratchDatabase(adminUrl = defaultAdminUrl): Promise
 export function makeTempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Where a target's app keeps its data: a fresh temp DATA_DIR (named `<tempPrefix>…`) and,
+ * for `postgres`, a scratch database on the server at `adminUrl`. `cleanup` removes both.
+ */
+export async function prepareTarget(
+  cleanup: Cleanup,
+  target: Target,
+  { tempPrefix, adminUrl }: { tempPrefix: string; adminUrl: string },
+): Promise<{ dataDir: string; databaseUrl?: string; databaseName?: string }> {
+  const data = makeTempDir(tempPrefix)
+  cleanup.add(`removing ${data.dir}`, data.remove)
+  if (target !== 'postgres') return { dataDir: data.dir }
+  const database = await createScratchDatabase(adminUrl)
+  cleanup.add(`dropping database ${database.name}`, database.drop)
+  return { dataDir: data.dir, databaseUrl: database.url, databaseName: database.name }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -287,6 +324,38 @@ export async function postForm(
   }
 }
 
+/** A GET with the user's cookie; redirects are not followed. */
+export async function getPage(baseUrl: string, pathname: string, cookie: string): Promise<{ status: number; body: string; location: string | null }> {
+  const response = await fetch(new URL(pathname, baseUrl), { headers: { Cookie: cookie }, redirect: 'manual' })
+  return { status: response.status, body: await response.text(), location: response.headers.get('location') }
+}
+
+/** The alert/error text of an HTML page, or the start of a body. */
+export function describeBody(body: string): string {
+  const alerts = [...body.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:div|p)>/g)]
+    .map((match) => match[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+  if (alerts.length > 0) return `the page says: ${alerts.join(' | ').slice(0, 500)}`
+  return `body starts: ${body.replace(/\s+/g, ' ').slice(0, 300)}`
+}
+
+/** Checks that `response` is a 302 whose Location matches `pattern`, and returns the match; `what` names the request in the error. */
+export function expectRedirect(what: string, response: { status: number; location: string | null; body: string }, pattern: RegExp): RegExpExecArray {
+  const match = pattern.exec(response.location ?? '')
+  if (response.status !== 302 || !match) {
+    throw new Error(`${what} answered ${response.status} (Location: ${response.location}), expected a 302 to ${pattern}; ${describeBody(response.body)}`)
+  }
+  return match
+}
+
+/** The Cookie header value that carries the app's session, from a response's Set-Cookie headers ('' when there is none). */
+export function sessionCookie(setCookies: string[]): string {
+  return setCookies
+    .map((header) => header.split(';', 1)[0]!.trim())
+    .filter((pair) => pair.startsWith('stagecoach_session=') && pair.length > 'stagecoach_session='.length)
+    .join('; ')
+}
+
 export interface SignedUpUser {
   email: string
   password: string
@@ -311,10 +380,7 @@ export async function signUp(
     redirectTo: '/dashboard',
     ...(user.inviteToken ? { inviteToken: user.inviteToken } : {}),
   })
-  const cookie = response.setCookies
-    .map((header) => header.split(';', 1)[0]!.trim())
-    .filter((pair) => pair.startsWith('stagecoach_session=') && pair.length > 'stagecoach_session='.length)
-    .join('; ')
+  const cookie = sessionCookie(response.setCookies)
   if (response.status !== 302 || !cookie) {
     throw new Error(
       `Sign-up failed: POST /signup answered ${response.status}` +
@@ -322,4 +388,17 @@ export async function signUp(
     )
   }
   return { email, password, displayName: user.displayName, cookie, location: response.location ?? '' }
+}
+
+/** Signs an existing user in through POST /login and returns their session cookie. */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const response = await postForm(baseUrl, '/login', { email, password, redirectTo: '/dashboard' })
+  const cookie = sessionCookie(response.setCookies)
+  if (response.status !== 302 || !cookie) {
+    throw new Error(
+      `Sign-in failed: POST /login answered ${response.status} (Location: ${response.location})` +
+        `${cookie ? '' : ' without a stagecoach_session cookie'}; body starts: ${response.body.slice(0, 500)}`,
+    )
+  }
+  return cookie
 }

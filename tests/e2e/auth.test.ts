@@ -1,44 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { horizontalOverflow, launchChromium, openPage, phone, waitForHydration, type OpenedPage } from './support/browser'
-import { startApp, type AppServer } from './support/server'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { horizontalOverflow, phone, waitForHydration } from './support/browser'
+import { useAppAndBrowser } from './support/harness'
 
-let server: AppServer
-let browser: Browser
-let opened: OpenedPage[] = []
-let serverErrorsBefore = 0
-
-beforeAll(async () => {
-  // Start both at once: the app needs a few seconds to open its database.
-  ;[server, browser] = await Promise.all([startApp(), launchChromium()])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-beforeEach(() => {
-  opened = []
-  serverErrorsBefore = server?.errorOutput().length ?? 0
-})
-
-afterEach(async () => {
-  try {
-    for (const { problems } of opened) problems.assertNone()
-    const serverErrors = server?.errorOutput().slice(serverErrorsBefore) ?? ''
-    expect(serverErrors, 'the app wrote to stderr during the test').toBe('')
-  } finally {
-    await Promise.all(opened.map(({ context }) => context.close()))
-  }
-})
-
-async function newPage(options: Parameters<typeof openPage>[2] = {}) {
-  const page = await openPage(browser, server.baseUrl, options)
-  opened.push(page)
-  return page
-}
+const { newPage } = useAppAndBrowser()
 
 function newPerson() {
   const id = randomUUID().slice(0, 8)

@@ -4,11 +4,11 @@
  * read the summary and action plans. Once in guided mode (no AI configured) and once with
  * the AI coach, against a fake OpenAI-compatible server started here.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { coachReply, createFakeOpenAI, lastUserMessage, scriptedObject, startFakeOpenAIServer, type Responder } from '../mocks/openai'
-import { horizontalOverflow, launchChromium, openPage, phone, type OpenedPage } from './support/browser'
-import { startApp, type AppServer } from './support/server'
+import { horizontalOverflow, phone } from './support/browser'
+import { useAppsAndBrowser } from './support/harness'
 import {
   actionSteps,
   answerGuidedStage,
@@ -31,54 +31,26 @@ import {
 
 const fake = createFakeOpenAI()
 let fakeServer: Awaited<ReturnType<typeof startFakeOpenAIServer>>
-/** The app with no AI settings: guided mode. */
-let guidedApp: AppServer
-/** The app talking to the fake OpenAI-compatible server. */
-let aiApp: AppServer
-let browser: Browser
-let opened: OpenedPage[] = []
-let stderrBefore = new Map<AppServer, number>()
 
+// Registered before the harness: the fake is up before the apps start, and closed after they stop.
 beforeAll(async () => {
   fakeServer = await startFakeOpenAIServer(fake)
-  // Start everything at once: each app needs a few seconds to open its database.
-  ;[guidedApp, aiApp, browser] = await Promise.all([
-    startApp(),
-    startApp({ env: { OPENAI_BASE_URL: fakeServer.baseUrl, AI_MODEL: 'fake-coach' } }),
-    launchChromium(),
-  ])
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await Promise.all([guidedApp?.stop(), aiApp?.stop()])
   await fakeServer?.close()
 })
 
 beforeEach(() => {
-  opened = []
   fake.reset()
-  stderrBefore = new Map([guidedApp, aiApp].map((app) => [app, app.errorOutput().length]))
 })
 
-afterEach(async () => {
-  try {
-    for (const { problems } of opened) problems.assertNone()
-    for (const [app, before] of stderrBefore) {
-      expect(app.errorOutput().slice(before), 'an app wrote to stderr during the test').toBe('')
-    }
-  } finally {
-    await Promise.all(opened.map(({ context }) => context.close()))
-  }
+const { apps, newPage } = useAppsAndBrowser({
+  /** The app with no AI settings: guided mode. */
+  guided: {},
+  /** The app talking to the fake OpenAI-compatible server. */
+  ai: () => ({ env: { OPENAI_BASE_URL: fakeServer.baseUrl, AI_MODEL: 'fake-coach' } }),
 })
-
-// ─── the person and the session ─────────────────────────────────────────────────────
-
-async function newPage(app: AppServer, options: Parameters<typeof openPage>[2] = {}) {
-  const page = await openPage(browser, app.baseUrl, options)
-  opened.push(page)
-  return page
-}
 
 // ─── guided mode ─────────────────────────────────────────────────────────────────────
 
@@ -98,7 +70,7 @@ const runningStages = guidedStages({
 
 describe('guided mode (no AI configured)', () => {
   test('a whole session: every scripted question answered, each stage reviewed, then the summary and one action plan per step', async () => {
-    const { page } = await newPage(guidedApp)
+    const { page } = await newPage(apps.guided)
     await signUp(page)
     await startSessionFromDashboard(page)
     await page.getByRole('status').filter({ hasText: /^AI is off: you are in guided mode/ }).waitFor()
@@ -135,7 +107,7 @@ describe('guided mode (no AI configured)', () => {
   })
 
   test('on a phone, the session page fits the screen', async () => {
-    const { page } = await newPage(guidedApp, phone)
+    const { page } = await newPage(apps.guided, phone)
     await signUp(page)
     await startSessionFromDashboard(page)
     await sendReply(page, 'About a 6.')
@@ -274,7 +246,7 @@ async function seeAFailedReplyRetried(page: Page, message: string) {
 
 describe('self-coaching with the AI coach', () => {
   test('a whole session: replies stream in, a failed reply is retried, each stage is drafted by the AI, and the summary is written once', async () => {
-    const { page } = await newPage(aiApp)
+    const { page } = await newPage(apps.ai)
     await signUp(page)
     await startSessionFromDashboard(page)
     await page.getByText('Replies are written by an AI coach. They are not medical, legal or therapeutic advice.').waitFor()
