@@ -13,6 +13,8 @@ import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import type { Target } from './args'
+// The same rule as the browser tests: the app gets only the settings the benchmark gives it.
+import { childEnv } from '../../tests/e2e/support/env'
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -60,31 +62,6 @@ export class Cleanup {
 // ---------------------------------------------------------------------------------------
 // Build
 
-const appSettings = [
-  'NODE_ENV',
-  'PORT',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'SESSION_SECRET',
-  'SUPABASE_URL',
-  'SUPABASE_ANON_KEY',
-  'OPENAI_API_KEY',
-  'OPENAI_BASE_URL',
-  'AI_MODEL',
-  'AI_TIMEOUT_MS',
-]
-
-/** This process's environment minus the app's own settings (a shell's DATABASE_URL, AI keys…), plus `extra`. */
-export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || appSettings.includes(name)) continue
-    if (name === 'VITEST' || name.startsWith('VITEST_')) continue
-    env[name] = value
-  }
-  for (const [name, value] of Object.entries(extra)) if (value !== undefined) env[name] = value
-  return env as NodeJS.ProcessEnv
-}
 
 function newestModification(entry: string): number {
   let stat: fs.Stats
