@@ -14,7 +14,8 @@ import path from 'node:path'
 import postgres from 'postgres'
 import type { Target } from './args'
 // The same rule as the browser tests: the app gets only the settings the benchmark gives it.
-import { childEnv } from '../../tests/e2e/support/env'
+import { childEnv } from '../../tests/support/child-env'
+import { buildForProduction } from '../../tests/support/production-build'
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -84,21 +85,7 @@ export async function ensureBuild({ force = false }: { force?: boolean } = {}): 
   const built = fs.existsSync(serverBuild) ? fs.statSync(serverBuild).mtimeMs : 0
   if (!force && built > newestSource) return 'up to date'
 
-  const output: string[] = []
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('npx', ['remix', 'vite:build'], {
-      cwd: projectRoot,
-      env: childEnv({ NODE_ENV: 'production' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()))
-    child.on('error', reject)
-    child.on('close', resolve)
-  })
-  if (exitCode !== 0) {
-    throw new Error(`The production build failed (npx remix vite:build exited with ${exitCode}):\n${output.join('')}`)
-  }
+  await buildForProduction()
   return 'built'
 }
 

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { buildForProduction, projectRoot } from '../support/production-build'
 
 /** Secrets present in the environment while building; none may end up in the browser bundle. */
 export const canaries = {
@@ -11,21 +11,9 @@ export const canaries = {
 }
 
 /** Builds the app once, exactly as `npm start` does, for every test in this project. */
-export default function setup(project: TestProject) {
-  const root = path.resolve(import.meta.dirname, '../..')
-  // Vitest's own variables would make vite.config.ts leave the Remix plugin out.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')))
-  try {
-    execFileSync('npx', ['remix', 'vite:build'], {
-      cwd: root,
-      stdio: 'pipe',
-      env: { ...env, ...canaries, NODE_ENV: 'production' },
-    })
-  } catch (error) {
-    const output = error instanceof Error && 'stderr' in error ? String(error.stderr) : ''
-    throw new Error(`The production build failed:\n${output}`)
-  }
-  project.provide('buildDirectory', path.join(root, 'build'))
+export default async function setup(project: TestProject) {
+  await buildForProduction(canaries)
+  project.provide('buildDirectory', path.join(projectRoot, 'build'))
 }
 
 declare module 'vitest' {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { childEnv } from './env'
+import { childEnv } from '../../support/child-env'
 
 const projectRoot = path.resolve(import.meta.dirname, '../../..')
 
