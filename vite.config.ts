@@ -13,10 +13,17 @@ declare module '@remix-run/node' {
 
 const libDirectory = path.resolve(import.meta.dirname, 'lib')
 
+/** Pure modules in lib/ that the browser may import: vocabulary such as the stage registry (decision 010). */
+export function isSharedModule(file: string): boolean {
+  return file.startsWith(libDirectory + path.sep) && /\.shared\.ts$/.test(file)
+}
+
 /**
  * `lib/` is the server-side core (database, auth, AI). Remix strips loaders and actions
  * from the browser build, and their imports with them; if a component ever imports `lib/`
- * directly, this stops the build instead of shipping server code to the browser.
+ * directly, this stops the build instead of shipping server code to the browser. The one
+ * exception is a `*.shared.ts` module, and its own imports pass the same check, so a shared
+ * module that reaches for server code stops the build too.
  */
 export function libStaysOnTheServer(): Plugin {
   return {
@@ -28,10 +35,10 @@ export function libStaysOnTheServer(): Plugin {
     async resolveId(source, importer, options) {
       if (options?.ssr) return null
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
-      if (resolved && resolved.id.startsWith(libDirectory + path.sep)) {
+      if (resolved && resolved.id.startsWith(libDirectory + path.sep) && !isSharedModule(resolved.id)) {
         throw new Error(
           `${importer ?? 'a client module'} imports ${path.relative(process.cwd(), resolved.id)}: ` +
-            'lib/ is server-only. Call it from a loader, an action or a *.server.ts module.',
+            'lib/ is server-only (except *.shared.ts modules). Call it from a loader, an action or a *.server.ts module.',
         )
       }
       return null

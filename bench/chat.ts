@@ -50,6 +50,7 @@ import {
   type FakeOpenAI,
   type RecordedCall,
 } from '../tests/mocks/openai'
+import { nextStage, stages } from '../lib/coaching/stages.shared'
 import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
 import { describeMachine, errorText, formatTable, lastLines, loadAverage, log, logBuild, machineInfo, writeResults } from './support/report'
 import {
@@ -557,7 +558,7 @@ async function wholeSession(baseUrl: string, fake: InstrumentedFake, target: Tar
   const appUsage = { inputTokens: 0, outputTokens: 0, turnsWithUsage: 0 }
   let turns = 0
 
-  for (const stage of [1, 2, 3, 4, 5]) {
+  for (const { number: stage } of stages) {
     for (const text of sessionScript[stage]!) {
       const turn = await chatTurn(baseUrl, cookie, sessionId, stage, text)
       if (!turn.ok) throw new Error(`stage ${stage}: a chat turn failed: ${turn.error}`)
@@ -580,7 +581,7 @@ async function wholeSession(baseUrl: string, fake: InstrumentedFake, target: Tar
     const draft = scriptedObject(draftCall) as Record<string, unknown>
 
     const saved = await postForm(baseUrl, here, { intent: 'save-fields', stage: String(stage), ...toFormFields(draft) }, cookie)
-    expectRedirect(`stage ${stage}: POST ${here} (intent=save-fields)`, saved, new RegExp(`^${here}\\?stage=${Math.min(stage + 1, 5)}$`))
+    expectRedirect(`stage ${stage}: POST ${here} (intent=save-fields)`, saved, new RegExp(`^${here}\\?stage=${nextStage(stage) ?? stage}$`))
     await followRedirect(baseUrl, saved.location!, cookie)
   }
 

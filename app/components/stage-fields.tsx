@@ -1,6 +1,7 @@
 import { SelectField, TextAreaField, TextField } from './form'
 import { PriorityOptions } from './plan-badges'
-import { extraActionStepRows, fieldSpecsBySlug, smartKeys, type FieldSpec } from '~/utils/stage-form'
+import { fieldSpecsOf, progressLabels, type FieldSpec } from '#lib/coaching/stages.shared'
+import { extraActionStepRows } from '~/utils/stage-form'
 
 type Fields = Record<string, unknown>
 type FieldErrors = Record<string, string[] | undefined>
@@ -29,13 +30,16 @@ function errorsFor(errors: FieldErrors, key: string): string[] | undefined {
   return found.length > 0 ? found : undefined
 }
 
-const progressLabels: Record<string, string> = { done: 'Done', partly: 'Partly done', not_done: 'Not done' }
+function progressLabelOf(progress: unknown): string {
+  const found = Object.entries(progressLabels).find(([value]) => value === progress)
+  return found ? found[1] : 'not discussed'
+}
 
 /** The review form for a stage's fields: everything editable, prefilled with the draft. */
 export function StageFieldsForm({ slug, fields, errors = {} }: { slug: string; fields: Fields; errors?: FieldErrors }) {
   return (
     <div className="flex flex-col gap-5">
-      {(fieldSpecsBySlug[slug] ?? []).map((spec) => (
+      {fieldSpecsOf(slug).map((spec) => (
         <FieldEditor key={spec.key} spec={spec} value={fields[spec.key]} errors={errorsFor(errors, spec.key)} />
       ))}
     </div>
@@ -50,14 +54,14 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
         <TextField label={spec.label} name={name} type="number" inputMode="numeric" min={1} max={10} defaultValue={asText(value)} errors={errors} />
       )
     case 'text':
-      return <TextAreaField label={spec.label} name={name} rows={2} maxLength={1000} defaultValue={asText(value)} errors={errors} />
+      return <TextAreaField label={spec.label} name={name} rows={2} maxLength={spec.max} defaultValue={asText(value)} errors={errors} />
     case 'list':
       return (
         <TextAreaField
           label={spec.label}
           name={name}
           rows={Math.max(2, asList(value).length + 1)}
-          hint="One per line."
+          hint={spec.help}
           defaultValue={asList(value).join('\n')}
           errors={errors}
         />
@@ -67,7 +71,7 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
       return (
         <fieldset className="flex flex-col gap-3 rounded-md border border-slate-200 p-3">
           <legend className="px-1 text-sm font-semibold">{spec.label}</legend>
-          {smartKeys.map(({ key, label }) => (
+          {spec.parts.map(({ key, label }) => (
             <TextField key={key} label={label} name={`${name}.${key}`} maxLength={1000} defaultValue={asText(smart[key])} />
           ))}
           {errors ? <p className="text-sm text-red-700">{errors.join(' ')}</p> : null}
@@ -80,7 +84,7 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
       return (
         <fieldset className="flex flex-col gap-3 rounded-md border border-slate-200 p-3">
           <legend className="px-1 text-sm font-semibold">{spec.label}</legend>
-          <p className="text-sm text-slate-600">Only steps you agreed to. Leave a row empty to skip it.</p>
+          <p className="text-sm text-slate-600">{spec.help}</p>
           {rows.map((step, index) => (
             <div key={index} className="grid gap-2 border-b border-slate-100 pb-3 sm:grid-cols-[2fr_1fr_1fr]">
               <TextField label={`Step ${index + 1}`} name={`${name}.${index}.title`} maxLength={200} defaultValue={asText(step.title)} />
@@ -117,9 +121,11 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
               <input type="hidden" name={`${name}.${index}.title`} value={asText(review.title)} />
               <SelectField label={asText(review.title)} name={`${name}.${index}.progress`} defaultValue={asText(review.progress)}>
                 <option value="">Not discussed</option>
-                <option value="done">Done</option>
-                <option value="partly">Partly done</option>
-                <option value="not_done">Not done</option>
+                {Object.entries(progressLabels).map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
               </SelectField>
               <TextField label="What got in the way" name={`${name}.${index}.whatGotInTheWay`} maxLength={1000} defaultValue={asText(review.whatGotInTheWay)} />
             </div>
@@ -135,7 +141,7 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
 export function StageFieldsView({ slug, fields }: { slug: string; fields: Fields }) {
   return (
     <dl className="grid gap-3 sm:grid-cols-2">
-      {(fieldSpecsBySlug[slug] ?? []).map((spec) => (
+      {fieldSpecsOf(slug).map((spec) => (
         <div key={spec.key} className={spec.kind === 'actionSteps' || spec.kind === 'smart' || spec.kind === 'actionReviews' ? 'sm:col-span-2' : ''}>
           <dt className="text-sm font-medium text-slate-600">{spec.label}</dt>
           <dd className="mt-0.5 text-slate-900">
@@ -169,7 +175,7 @@ function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }) {
       const smart = asRecord(value)
       return (
         <ul className="flex flex-col gap-1">
-          {smartKeys.map(({ key, label }) => (
+          {spec.parts.map(({ key, label }) => (
             <li key={key}>
               <span className="text-sm text-slate-600">{label}:</span> {asText(smart[key]) || empty}
             </li>
@@ -200,7 +206,7 @@ function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }) {
         <ul className="flex flex-col gap-1">
           {reviews.map((review, i) => (
             <li key={i}>
-              {asText(review.title)}: {progressLabels[asText(review.progress)] ?? 'not discussed'}
+              {asText(review.title)}: {progressLabelOf(review.progress)}
               {asText(review.whatGotInTheWay) ? <span className="text-slate-600"> — {asText(review.whatGotInTheWay)}</span> : null}
             </li>
           ))}

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { getActiveSession, listSessions } from '#lib/coaching/sessions'
+import { stageInfo } from '#lib/coaching/stages.shared'
 import { listOpenActionPlans } from '#lib/plans/action-plans'
 import { listPrograms } from '#lib/programs/programs'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -19,8 +20,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ])
   return { sessions, actionPlans, programs, active }
 }
-
-const stageNames = ['Check In', 'Starting Point', 'Connect', 'Finish', 'Check Out']
 
 export default function Dashboard() {
   const { sessions, actionPlans, programs, active } = useLoaderData<typeof loader>()
@@ -60,7 +59,7 @@ export default function Dashboard() {
                       ? 'Completed'
                       : session.cancelledAt
                         ? 'Cancelled'
-                        : `Stage ${session.currentStage}: ${stageNames[session.currentStage - 1]}`}
+                        : `Stage ${session.currentStage}: ${stageInfo(session.currentStage).name}`}
                   </span>
                 </li>
               ))}

@@ -13,7 +13,7 @@ import {
   setSessionSharing,
 } from '#lib/coaching/sessions'
 import { addCoachNote, coachNoteSchema, draftStageFields, saveStageFields, suggestForCoach, updateMemoryItem } from '#lib/coaching/stage-work'
-import { stageNumberSchema, stages } from '#lib/coaching/stages'
+import { isLastStage, lastStage, memoryStage, stageInfo, stageNumberSchema, stages } from '#lib/coaching/stages.shared'
 import { Conversation, Transcript } from '~/components/conversation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, Notice, SelectField, SubmitButton, TextAreaField, TextField, buttonClass } from '~/components/form'
@@ -38,7 +38,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     editing: url.searchParams.get('edit') === '1',
     ai: describeAiMode(context.ai),
     coaches: canShare ? await listMyCoaches(context.db, { userId }) : [],
-    stageList: stages.map((s) => ({ number: s.number, name: s.name, slug: s.slug, purpose: s.purpose })),
     // A fresh id for the next note, so a double-submitted note is stored once.
     noteId: randomUUID(),
   }
@@ -75,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await draftStageFields(deps, { userId, sessionId, stage: input.stage })
         return redirect(`${here}?stage=${input.stage}`)
       case 'save-fields': {
-        const slug = stages.find((s) => s.number === input.stage)?.slug ?? ''
+        const { slug } = stageInfo(input.stage)
         const { nextStage } = await saveStageFields(deps, { userId, sessionId, stage: input.stage, fields: fieldsFromForm(slug, formData) })
         return redirect(`${here}?stage=${nextStage ?? input.stage}`)
       }
@@ -123,13 +122,13 @@ type SessionData = LoaderData['session']
 type StageData = SessionData['stages'][number]
 
 export default function SessionPage() {
-  const { session, selectedStage, editing, ai, coaches, stageList, noteId } = useLoaderData<typeof loader>()
+  const { session, selectedStage, editing, ai, coaches, noteId } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const busyIntent = navigation.state !== 'idle' ? navigation.formData?.get('intent') : null
   const failure = result && !result.ok ? result : null
   const stageData = session.stages.find((s) => s.number === selectedStage)
-  const stageMeta = stageList.find((s) => s.number === selectedStage)
+  const stageMeta = stages.find((s) => s.number === selectedStage)
   const runnable = session.viewerRuns && session.status === 'active'
   const typeLabel = session.sessionType === 'coach_led' ? `Coach-led · ${session.viewerRole === 'coach' ? `with ${session.clientName}` : `by ${session.coachName ?? 'your coach'}`}` : 'Self-coaching'
 
@@ -164,7 +163,7 @@ export default function SessionPage() {
 
           {runnable ? (
             <>
-              <StageNav stageList={stageList} stages={session.stages} selected={selectedStage} current={session.currentStage} />
+              <StageNav opened={session.stages} selected={selectedStage} current={session.currentStage} />
 
               {session.pausedAt ? <PausedPanel busy={busyIntent === 'resume'} /> : null}
 
@@ -188,13 +187,13 @@ export default function SessionPage() {
               )}
             </>
           ) : (
-            <SessionHistory session={session} stageList={stageList} />
+            <SessionHistory session={session} />
           )}
 
-          {runnable && session.currentStage === 5 && session.stages.find((s) => s.number === 5)?.completedAt ? (
+          {runnable && isLastStage(session.currentStage) && session.stages.find((s) => s.number === lastStage)?.completedAt ? (
             <Card title="Mark the session complete">
               <p className="mb-3 text-sm text-slate-600">
-                All five stages are finished. Completing the session writes your summary and action plans. It cannot be undone.
+                All the stages are finished. Completing the session writes your summary and action plans. It cannot be undone.
               </p>
               <Form method="post">
                 <input type="hidden" name="intent" value="complete" />
@@ -242,11 +241,11 @@ export default function SessionPage() {
 }
 
 /** A session as a record: every stage's conversation and answers, then the summary. */
-function SessionHistory({ session, stageList }: { session: SessionData; stageList: { number: number; name: string; slug: string }[] }) {
+function SessionHistory({ session }: { session: SessionData }) {
   const coachLed = session.sessionType === 'coach_led'
   return (
     <div className="flex flex-col gap-6">
-      {stageList.map((meta) => {
+      {stages.map((meta) => {
         const stage = session.stages.find((s) => s.number === meta.number)
         return (
           <Card key={meta.number} title={`Stage ${meta.number}: ${meta.name}`}>
@@ -295,20 +294,18 @@ function StatusBadge({ status }: { status: string }) {
 }
 
 function StageNav({
-  stageList,
-  stages: opened,
+  opened,
   selected,
   current,
 }: {
-  stageList: { number: number; name: string }[]
-  stages: StageData[]
+  opened: StageData[]
   selected: number
   current: number
 }) {
   return (
     <nav aria-label="Stages">
       <ol className="grid grid-cols-5 gap-1 sm:gap-2">
-        {stageList.map((stage) => {
+        {stages.map((stage) => {
           const data = opened.find((s) => s.number === stage.number)
           const done = Boolean(data?.completedAt)
           const state = done ? 'done' : stage.number === current ? 'current' : data ? 'open' : 'locked'
@@ -418,7 +415,7 @@ function StagePanel({
       </Card>
 
       <div className="flex flex-col gap-6">
-        {stage.number === 1 && (memory.length > 0 || runnable) ? <MemoryPanel memory={memory} editable={runnable && !stage.completedAt} /> : null}
+        {stage.number === memoryStage && (memory.length > 0 || runnable) ? <MemoryPanel memory={memory} editable={runnable && !stage.completedAt} /> : null}
 
         {coachLed && runnable ? (
           <Card title="Co-pilot">
@@ -468,7 +465,7 @@ function StagePanel({
               </p>
               <StageFieldsForm slug={slug} fields={reviewFields} errors={fieldErrors} />
               <SubmitButton pending={busyIntent === 'save-fields'} pendingText="Saving…">
-                {stage.number < 5 && !stage.completedAt ? 'Save and continue' : 'Save'}
+                {!isLastStage(stage.number) && !stage.completedAt ? 'Save and continue' : 'Save'}
               </SubmitButton>
             </Form>
           ) : fields ? (

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { runTurn, turnEventStream, turnInputSchema } from '#lib/coaching/conversation'
-import { stageNumberSchema } from '#lib/coaching/stages'
+import { stageNumberSchema } from '#lib/coaching/stages.shared'
 import { requireUserId } from '~/utils/auth.server'
 import { requireIdParam } from '~/utils/http'
 

@@ -1,61 +1,10 @@
+import { fieldSpecsOf } from '#lib/coaching/stages.shared'
+
 /**
- * How each stage's fields appear in a form, and how a submitted form turns back into the
- * fields object (validated on the server by the stage's Zod schema in lib/coaching/stages).
- * Shared by the review form in the browser and the action that parses it, so it stays
- * free of server code.
+ * How a submitted review form turns back into a stage's fields object, by each field's kind
+ * in the stage registry (validated on the server by the stage's Zod schema). Shared by the
+ * review form in the browser and the action that parses it, so it stays free of server code.
  */
-
-export type FieldSpec =
-  | { key: string; label: string; kind: 'rating' }
-  | { key: string; label: string; kind: 'text' }
-  | { key: string; label: string; kind: 'list'; hint?: string }
-  | { key: string; label: string; kind: 'smart' }
-  | { key: string; label: string; kind: 'actionSteps' }
-  | { key: string; label: string; kind: 'actionReviews' }
-
-export const fieldSpecsBySlug: Record<string, FieldSpec[]> = {
-  check_in: [
-    { key: 'presenceLevel', label: 'How present you feel (1–10)', kind: 'rating' },
-    { key: 'emotionalState', label: 'How you are feeling', kind: 'text' },
-    { key: 'previousActionsReview', label: 'How last time’s actions went', kind: 'actionReviews' },
-    { key: 'readinessScore', label: 'How ready you are for today (1–10)', kind: 'rating' },
-  ],
-  starting_point: [
-    { key: 'topic', label: 'Today’s topic', kind: 'text' },
-    { key: 'problemStatement', label: 'The problem, in one sentence', kind: 'text' },
-    { key: 'currentStateRating', label: 'Where things stand (1–10)', kind: 'rating' },
-    { key: 'strengths', label: 'Strengths', kind: 'list' },
-    { key: 'obstacles', label: 'Obstacles', kind: 'list' },
-    { key: 'resources', label: 'Resources', kind: 'list' },
-  ],
-  connect: [
-    { key: 'options', label: 'Options you came up with', kind: 'list' },
-    { key: 'insights', label: 'Insights', kind: 'list' },
-    { key: 'challenges', label: 'Challenges', kind: 'list' },
-    { key: 'barriers', label: 'What is really in the way', kind: 'list' },
-  ],
-  finish: [
-    { key: 'goalStatement', label: 'Your goal', kind: 'text' },
-    { key: 'smartCriteria', label: 'Making the goal SMART', kind: 'smart' },
-    { key: 'actionSteps', label: 'Action steps you agreed to', kind: 'actionSteps' },
-    { key: 'obstacles', label: 'Obstacles you expect', kind: 'list' },
-    { key: 'contingencyPlans', label: 'If an obstacle happens', kind: 'list' },
-  ],
-  check_out: [
-    { key: 'keyLearnings', label: 'Key learnings', kind: 'list' },
-    { key: 'insights', label: 'Insights you take away', kind: 'list' },
-    { key: 'sessionValueRating', label: 'How valuable the session was (1–10)', kind: 'rating' },
-    { key: 'clarityLevel', label: 'How clear your next steps are (1–10)', kind: 'rating' },
-  ],
-}
-
-export const smartKeys = [
-  { key: 'specific', label: 'Specific — what exactly' },
-  { key: 'measurable', label: 'Measurable — how you will know' },
-  { key: 'achievable', label: 'Achievable — why it is within reach' },
-  { key: 'relevant', label: 'Relevant — why it matters now' },
-  { key: 'timeBound', label: 'Time-bound — by when' },
-] as const
 
 /** Blank rows offered for new action steps under the existing ones. */
 export const extraActionStepRows = 2
@@ -92,7 +41,7 @@ function rowIndexes(formData: FormData, prefix: string): number[] {
 /** The fields object a stage's review form describes. Unknown stages give an empty object. */
 export function fieldsFromForm(slug: string, formData: FormData): Record<string, unknown> {
   const fields: Record<string, unknown> = {}
-  for (const spec of fieldSpecsBySlug[slug] ?? []) {
+  for (const spec of fieldSpecsOf(slug)) {
     const name = `fields.${spec.key}`
     switch (spec.kind) {
       case 'rating':
@@ -105,7 +54,7 @@ export function fieldsFromForm(slug: string, formData: FormData): Record<string,
         fields[spec.key] = lines(formData.get(name))
         break
       case 'smart':
-        fields[spec.key] = Object.fromEntries(smartKeys.map(({ key }) => [key, textOrNull(formData.get(`${name}.${key}`))]))
+        fields[spec.key] = Object.fromEntries(spec.parts.map(({ key }) => [key, textOrNull(formData.get(`${name}.${key}`))]))
         break
       case 'actionSteps':
         fields[spec.key] = rowIndexes(formData, name)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { stageFieldSchemas, stages, stageSlugs, type StageSlug } from '../coaching/stages'
+import { stageFieldSchemas, stages, stageSlugs, type StageSlug } from '../coaching/stages.shared'
 import { fillTemplate, loadPrompt, loadStagePrompt, promptSetVersion } from './prompts'
 
 const promptsDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prompts')

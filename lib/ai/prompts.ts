@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { stageInfo, type StageNumber } from '../coaching/stages'
+import { stageInfo, stages, type StageNumber } from '../coaching/stages.shared'
 
 /**
  * Prompts are versioned text files in prompts/, not strings in code. Each starts with a
@@ -61,19 +61,10 @@ export function loadPrompt(name: string): Prompt {
   return read(name).prompt
 }
 
-const stageFiles: Record<StageNumber, string> = {
-  1: 'stages/1-check-in.md',
-  2: 'stages/2-starting-point.md',
-  3: 'stages/3-connect.md',
-  4: 'stages/4-finish.md',
-  5: 'stages/5-check-out.md',
-}
-
 export function loadStagePrompt(stage: StageNumber): StagePrompt {
-  const { prompt, guidedQuestions } = read(stageFiles[stage])
-  if (guidedQuestions.length === 0) {
-    throw new Error(`prompts/${stageFiles[stage]} has no guided questions for ${stageInfo(stage).name}`)
-  }
+  const { promptFile, name } = stageInfo(stage)
+  const { prompt, guidedQuestions } = read(promptFile)
+  if (guidedQuestions.length === 0) throw new Error(`prompts/${promptFile} has no guided questions for ${name}`)
   return { ...prompt, guidedQuestions }
 }
 
@@ -91,6 +82,6 @@ export function fillTemplate(template: string, values: Record<string, string>): 
  * summary's cache key, so editing any of these prompts regenerates summaries.
  */
 export function promptSetVersion(): string {
-  const names = ['system.md', ...Object.values(stageFiles), 'extract-fields.md', 'summary.md', 'action-plans.md']
+  const names = ['system.md', ...stages.map((stage) => stage.promptFile), 'extract-fields.md', 'summary.md', 'action-plans.md']
   return names.map((name) => `${name}@${loadPrompt(name).version}`).join(',')
 }

@@ -9,7 +9,7 @@ import { nextGuidedMessage } from './guided'
 import { appendMessages, newMessage, type Message, type MemoryItem } from './responses'
 import { signalsCrisis, supportMessage } from './safety'
 import { readSession, requireRunnable, type SessionView, type StageView } from './sessions'
-import { stageInfo, type StageNumber } from './stages'
+import { stageInfo, type StageNumber } from './stages.shared'
 
 /**
  * One turn of a self-coaching conversation: the client's message is stored first (so a

@@ -1,7 +1,7 @@
 import { fillTemplate, loadStagePrompt } from '../ai/prompts'
-import { isoDateSchema } from '../dates'
+import { isoDateSchema } from '../dates.shared'
 import { newMessage, type Message, type MemoryItem } from './responses'
-import { emptyFields, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type StageNumber } from './stages'
+import { stageFieldSchemas, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type FieldSpec, type StageNumber } from './stages.shared'
 
 /**
  * Guided mode: the whole session without a language model. Each stage asks the scripted
@@ -106,68 +106,34 @@ export function parseProgress(answer: string | undefined): ActionReview['progres
   return null
 }
 
+/** One field's value from its answer (or, for a SMART goal, its parts' answers), by the field's kind. */
+function fieldFromAnswers(spec: FieldSpec, answers: Map<string, string>, memory: MemoryItem[]): unknown {
+  const answer = answers.get(spec.key)
+  switch (spec.kind) {
+    case 'rating':
+      return parseRating(answer)
+    case 'text':
+      return parseText(answer, spec.max)
+    case 'list':
+      return parseList(answer)
+    case 'smart':
+      return Object.fromEntries(spec.parts.map((part) => [part.key, parseText(answers.get(`${spec.key}.${part.key}`), 1000)]))
+    case 'actionSteps':
+      return parseActionSteps(answer)
+    case 'actionReviews':
+      return memory
+        .filter((item) => item.kind === 'open_action')
+        .flatMap((item) => {
+          const reviewAnswer = answers.get(`${reviewFieldPrefix}${item.actionPlanId ?? item.id}`)
+          if (!reviewAnswer) return []
+          return [{ actionPlanId: item.actionPlanId, title: titleOf(item).slice(0, 200), progress: parseProgress(reviewAnswer), whatGotInTheWay: parseText(reviewAnswer, 1000) }]
+        })
+  }
+}
+
 /** The stage's fields, filled from the answers to its guided questions. */
 export function fieldsFromGuidedAnswers(stage: StageNumber, transcript: Message[], memory: MemoryItem[]): AnyStageFields {
   const answers = answersByField(transcript)
-  const slug = stageInfo(stage).slug
-  switch (slug) {
-    case 'check_in':
-      return {
-        presenceLevel: parseRating(answers.get('presenceLevel')),
-        emotionalState: parseText(answers.get('emotionalState'), 1000),
-        previousActionsReview: memory
-          .filter((item) => item.kind === 'open_action')
-          .flatMap((item) => {
-            const answer = answers.get(`${reviewFieldPrefix}${item.actionPlanId ?? item.id}`)
-            if (!answer) return []
-            return [{ actionPlanId: item.actionPlanId, title: titleOf(item).slice(0, 200), progress: parseProgress(answer), whatGotInTheWay: parseText(answer, 1000) }]
-          }),
-        readinessScore: parseRating(answers.get('readinessScore')),
-      }
-    case 'starting_point':
-      return {
-        topic: parseText(answers.get('topic'), 300),
-        problemStatement: parseText(answers.get('problemStatement'), 1000),
-        currentStateRating: parseRating(answers.get('currentStateRating')),
-        strengths: parseList(answers.get('strengths')),
-        obstacles: parseList(answers.get('obstacles')),
-        resources: parseList(answers.get('resources')),
-      }
-    case 'connect':
-      return {
-        options: parseList(answers.get('options')),
-        insights: parseList(answers.get('insights')),
-        challenges: parseList(answers.get('challenges')),
-        barriers: parseList(answers.get('barriers')),
-      }
-    case 'finish':
-      return {
-        goalStatement: parseText(answers.get('goalStatement'), 1000),
-        smartCriteria: {
-          specific: parseText(answers.get('smartCriteria.specific'), 1000),
-          measurable: parseText(answers.get('smartCriteria.measurable'), 1000),
-          achievable: parseText(answers.get('smartCriteria.achievable'), 1000),
-          relevant: parseText(answers.get('smartCriteria.relevant'), 1000),
-          timeBound: parseText(answers.get('smartCriteria.timeBound'), 1000),
-        },
-        actionSteps: parseActionSteps(answers.get('actionSteps')),
-        obstacles: parseList(answers.get('obstacles')),
-        contingencyPlans: parseList(answers.get('contingencyPlans')),
-      }
-    case 'check_out':
-      return {
-        keyLearnings: parseList(answers.get('keyLearnings')),
-        insights: parseList(answers.get('insights')),
-        sessionValueRating: parseRating(answers.get('sessionValueRating')),
-        clarityLevel: parseRating(answers.get('clarityLevel')),
-      }
-  }
-  return emptyFields(slug)
-}
-
-/** Guided mode's suggestions for a coach: the questions for fields the notes have not covered yet. */
-export function guidedSuggestions(stage: StageNumber, memory: MemoryItem[], asked: number): string[] {
-  return guidedQuestions(stage, memory)
-    .slice(asked, asked + 3)
-    .map((question) => question.question)
+  const { slug, fieldSpecs } = stageInfo(stage)
+  return stageFieldSchemas[slug].parse(Object.fromEntries(fieldSpecs.map((spec) => [spec.key, fieldFromAnswers(spec, answers, memory)])))
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { Tx } from '../db/database'
-import type { StageNumber } from './stages'
-import { stageInfo } from './stages'
+import type { StageNumber } from './stages.shared'
+import { stageInfo } from './stages.shared'
 
 /**
  * What `stage_responses.responses` holds for a stage: the conversation (transcript), the

@@ -4,7 +4,7 @@ import { AppError } from '../errors'
 import { loadStagePrompt } from '../ai/prompts'
 import { buildMemory } from './memory'
 import { newMessage, openStage, readResponses, type Message, type MemoryItem, type StageResponses } from './responses'
-import { stageInfo, stages, type StageNumber } from './stages'
+import { stageInfo, stages, type StageNumber } from './stages.shared'
 import { readSummary, type Summary } from './summary-schema'
 
 export type SessionType = 'self_coaching' | 'coach_led'

@@ -8,7 +8,7 @@ import { contextBlock } from './conversation'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
 import { appendMessages, newMessage, openStage, setResponsesKey, type Message } from './responses'
 import { readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
-import { emptyFields, parseStageFields, stageFieldSchemas, stageInfo, type AnyStageFields, type StageNumber } from './stages'
+import { emptyFields, nextStage, parseStageFields, stageFieldSchemas, stageInfo, type AnyStageFields, type StageNumber } from './stages.shared'
 
 /**
  * The work on a stage besides its conversation: drafting its fields when the person
@@ -108,7 +108,7 @@ export async function saveStageFields(
         }
       }
     }
-    const next = stage < 5 ? stageInfo(stage + 1).number : null
+    const next = nextStage(stage)
     if (next) {
       await openStage(tx, { sessionId, stage: next, opening: stageOpening(next, session.sessionType) })
       await tx.query('update public.coaching_sessions set current_stage = greatest(current_stage, $2) where id = $1', [sessionId, next])

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isoDateSchema } from '../dates'
+import { isoDateSchema } from '../dates.shared'
 
 /** The end-of-session summary: what the client takes away, in one structured object. */
 export const summarySchema = z.object({

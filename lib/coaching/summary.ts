@@ -6,7 +6,7 @@ import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { readSession, type SessionView } from './sessions'
 import type { z } from 'zod'
-import { stageFieldSchemas, type StageNumber } from './stages'
+import { stageFieldSchemas, type StageNumber } from './stages.shared'
 import { readSummary, summarySchema, type Summary } from './summary-schema'
 
 /**

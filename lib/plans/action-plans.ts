@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Database, Tx } from '../db/database'
-import { isoDateSchema } from '../dates'
+import { isoDateSchema } from '../dates.shared'
 import { AppError } from '../errors'
-import { smartCriteriaSchema } from '../coaching/stages'
+import { smartCriteriaSchema } from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
 
 /**

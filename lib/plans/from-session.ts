@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { isoDateSchema } from '../dates'
+import { isoDateSchema } from '../dates.shared'
 import { delimit, generateStructured, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
 import { loadPrompt } from '../ai/prompts'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { readSession } from '../coaching/sessions'
-import { smartCriteriaSchema, stageFieldSchemas, type ActionStep } from '../coaching/stages'
+import { smartCriteriaSchema, stageFieldSchemas, type ActionStep } from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
 
 /**

@@ -58,21 +58,47 @@ describe('the browser bundle', () => {
   })
 })
 
+/** Builds one scratch entry for the browser with the guard on; resolves with the bundled code. */
+async function buildForBrowser(source: string): Promise<string> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecoach-guard-'))
+  const entry = path.join(scratch, 'entry.ts')
+  fs.writeFileSync(entry, source)
+  try {
+    const output = await build({
+      configFile: false,
+      logLevel: 'silent',
+      root: scratch,
+      plugins: [libStaysOnTheServer()],
+      build: { write: false, rollupOptions: { input: entry } },
+    })
+    const results = Array.isArray(output) ? output : [output]
+    return results
+      .flatMap((result) => ('output' in result ? result.output : []))
+      .map((chunk) => ('code' in chunk ? chunk.code : ''))
+      .join('\n')
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
 describe('the build guard', () => {
   it('stops a browser build that imports lib/', async () => {
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecoach-guard-'))
-    const entry = path.join(scratch, 'entry.ts')
-    fs.writeFileSync(entry, `import { parseEnv } from ${JSON.stringify(path.resolve('lib/env.ts'))}\nconsole.log(parseEnv)\n`)
+    const source = `import { parseEnv } from ${JSON.stringify(path.resolve('lib/env.ts'))}\nconsole.log(parseEnv)\n`
+    await expect(buildForBrowser(source)).rejects.toThrow(/lib\/ is server-only/)
+  })
+
+  it('lets the browser import a pure *.shared.ts module such as the stage registry', async () => {
+    const source = `import { stages } from ${JSON.stringify(path.resolve('lib/coaching/stages.shared.ts'))}\nconsole.log(stages.map((s) => s.name))\n`
+    const code = await buildForBrowser(source)
+    expect(code).toContain('Starting Point')
+  })
+
+  it('stops a *.shared.ts module that itself imports server code', async () => {
+    const scratch = fs.mkdtempSync(path.join(path.resolve('lib'), 'guard-'))
+    const shared = path.join(scratch, 'leaky.shared.ts')
+    fs.writeFileSync(shared, `export { parseEnv } from ${JSON.stringify(path.resolve('lib/env.ts'))}\n`)
     try {
-      await expect(
-        build({
-          configFile: false,
-          logLevel: 'silent',
-          root: scratch,
-          plugins: [libStaysOnTheServer()],
-          build: { write: false, rollupOptions: { input: entry } },
-        }),
-      ).rejects.toThrow(/lib\/ is server-only/)
+      await expect(buildForBrowser(`import { parseEnv } from ${JSON.stringify(shared)}\nconsole.log(parseEnv)\n`)).rejects.toThrow(/lib\/env\.ts: lib\/ is server-only/)
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true })
     }

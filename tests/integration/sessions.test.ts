@@ -17,7 +17,7 @@ import {
   startSession,
 } from '#lib/coaching/sessions'
 import { addCoachNote, draftStageFields, saveStageFields, suggestForCoach } from '#lib/coaching/stage-work'
-import { emptyFields, stageInfo, type StageNumber } from '#lib/coaching/stages'
+import { emptyFields, stageInfo, type StageNumber } from '#lib/coaching/stages.shared'
 import { ensureSummary, getSummary, releaseSession } from '#lib/coaching/summary'
 import { acceptInvite, createInvite, createProgram } from '#lib/programs/programs'
 import { listPlansForSession } from '#lib/plans/action-plans'
