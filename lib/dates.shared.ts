@@ -8,3 +8,21 @@ export const isoDateSchema = z
     const date = new Date(`${value}T00:00:00Z`)
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
   }, 'That is not a real date.')
+
+/**
+ * The one way dates and times are shown: in a named time zone (the person's, from their
+ * profile), never the runtime's — the server's and the browser's differ, and text that
+ * differs between the server render and hydration breaks hydration. An unknown zone name
+ * falls back to UTC rather than failing the page.
+ */
+export function formatDate(value: Date | string, { timeZone, time = false }: { timeZone: string; time?: boolean }): string {
+  const options: Intl.DateTimeFormatOptions = time
+    ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }
+    : { day: 'numeric', month: 'short', year: 'numeric' }
+  const date = new Date(value)
+  try {
+    return date.toLocaleString('en-GB', { ...options, timeZone })
+  } catch {
+    return date.toLocaleString('en-GB', { ...options, timeZone: 'UTC' })
+  }
+}

@@ -13,6 +13,7 @@ import {
   updateActionPlan,
   updateMilestone,
 } from '#lib/plans/action-plans'
+import { formatDate } from '#lib/dates.shared'
 import { getProfile } from '#lib/profiles'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextAreaField, TextField } from '~/components/form'
@@ -98,20 +99,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
   } catch (error) {
     return appErrorToFormFailure(formData, error)
-  }
-}
-
-/**
- * A fixed timezone, not the runtime's: the server's and the browser's differ, and text that
- * differs between the server render and hydration breaks hydration.
- */
-function formatDateTime(value: Date | string, timeZone: string) {
-  const options = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' } as const
-  try {
-    return new Date(value).toLocaleString('en-GB', { ...options, timeZone })
-  } catch {
-    // An unknown timezone name (RangeError): UTC rather than no page.
-    return new Date(value).toLocaleString('en-GB', { ...options, timeZone: 'UTC' })
   }
 }
 
@@ -329,7 +316,7 @@ export default function ActionPlanPage() {
               <ol className="flex flex-col gap-1 text-sm">
                 {plan.history.map((change, i) => (
                   <li key={i}>
-                    <span className="text-slate-600">{formatDateTime(change.at, timezone)}</span> —{' '}
+                    <span className="text-slate-600">{formatDate(change.at, { timeZone: timezone, time: true })}</span> —{' '}
                     {change.from ? (
                       <>
                         {statusLabels[change.from] ?? change.from} → <strong>{statusLabels[change.to] ?? change.to}</strong>

@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
+import { formatDate } from '#lib/dates.shared'
+import { getProfile } from '#lib/profiles'
 import { createInvite, getProgram, inviteSchema, leaveProgram, removeClient, withdrawInvite } from '#lib/programs/programs'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
@@ -12,7 +14,9 @@ import { orNotFound, requireIdParam } from '~/utils/http'
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const programId = requireIdParam(params.programId)
-  return { program: await orNotFound(getProgram(context.db, { userId, programId })), userId }
+  const [program, profile] = await Promise.all([orNotFound(getProgram(context.db, { userId, programId })), getProfile(context.db, { userId })])
+  // Dates in the person's own time zone, the same on the server and in the browser.
+  return { program, userId, timezone: profile?.timezone ?? 'UTC' }
 }
 
 const id = z.uuid('Not found')
@@ -52,12 +56,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-function formatDate(value: Date | string) {
-  return new Date(value).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' })
-}
-
 export default function Program() {
-  const { program, userId } = useLoaderData<typeof loader>()
+  const { program, userId, timezone } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const [searchParams] = useSearchParams()
@@ -90,7 +90,7 @@ export default function Program() {
                 <li key={client.userId} className="flex flex-wrap items-center justify-between gap-2 py-2">
                   <span>
                     <span className="font-medium">{client.displayName}</span>
-                    <span className="text-sm text-slate-600"> · joined {formatDate(client.joinedAt)}</span>
+                    <span className="text-sm text-slate-600"> · joined {formatDate(client.joinedAt, { timeZone: timezone })}</span>
                   </span>
                   <Form method="post">
                     <input type="hidden" name="intent" value="remove-client" />
@@ -126,7 +126,7 @@ export default function Program() {
           {result?.ok && result.kind === 'invite-created' ? (
             <div className="mb-4 flex flex-col gap-2 rounded-md border border-brand-100 bg-brand-50 p-3" role="status">
               <p className="text-sm font-medium text-brand-800">
-                Invite link for a {result.role}, valid until {formatDate(result.expiresAt)}. It works once; copy it now,
+                Invite link for a {result.role}, valid until {formatDate(result.expiresAt, { timeZone: timezone })}. It works once; copy it now,
                 it is not shown again.
               </p>
               <TextField label="Invite link" name="inviteUrl" readOnly value={result.inviteUrl} onFocus={(event) => event.currentTarget.select()} />
@@ -170,7 +170,7 @@ export default function Program() {
                   <li key={invite.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                     <span>
                       {invite.role === 'coach' ? 'Co-coach' : 'Client'}
-                      {invite.note ? ` · ${invite.note}` : ''} · expires {formatDate(invite.expiresAt)}
+                      {invite.note ? ` · ${invite.note}` : ''} · expires {formatDate(invite.expiresAt, { timeZone: timezone })}
                     </span>
                     <Form method="post">
                       <input type="hidden" name="intent" value="withdraw-invite" />

@@ -7,7 +7,7 @@ import {
   cancelSession,
   completeSession,
   getSession,
-  listMyCoaches,
+  listProgramPartners,
   renameSession,
   resumeAfterPause,
   setSessionSharing,
@@ -37,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     selectedStage,
     editing: url.searchParams.get('edit') === '1',
     ai: describeAiMode(context.ai),
-    coaches: canShare ? await listMyCoaches(context.db, { userId }) : [],
+    coaches: canShare ? await listProgramPartners(context.db, { userId, partnerRole: 'coach' }) : [],
     // A fresh id for the next note, so a double-submitted note is stored once.
     noteId: randomUUID(),
   }
@@ -549,7 +549,7 @@ function SharingCard({
 }: {
   visibility: string
   coachName: string | null
-  coaches: { coachId: string; coachName: string; programId: string; programName: string }[]
+  coaches: { userId: string; name: string; programId: string; programName: string }[]
   busy: boolean
 }) {
   return (
@@ -572,8 +572,8 @@ function SharingCard({
           <div className="flex-1">
             <SelectField label="Private to you. Share with" name="coach">
               {coaches.map((c) => (
-                <option key={`${c.coachId}:${c.programId}`} value={`${c.coachId}:${c.programId}`}>
-                  {c.coachName} ({c.programName})
+                <option key={`${c.userId}:${c.programId}`} value={`${c.userId}:${c.programId}`}>
+                  {c.name} ({c.programName})
                 </option>
               ))}
             </SelectField>

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useState } from 'react'
 import { z } from 'zod'
 import { describeAiMode } from '#lib/ai/model'
-import { cancelSession, getActiveSession, listMyClients, startSession } from '#lib/coaching/sessions'
+import { cancelSession, getActiveSession, listProgramPartners, startSession } from '#lib/coaching/sessions'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
 import { Card, PageHeader } from '~/components/layout'
@@ -12,7 +12,7 @@ import { appErrorToFormFailure, formFailure, parseForm } from '~/utils/forms.ser
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const [clients, active] = await Promise.all([listMyClients(context.db, { userId }), getActiveSession(context.db, { userId })])
+  const [clients, active] = await Promise.all([listProgramPartners(context.db, { userId, partnerRole: 'client' }), getActiveSession(context.db, { userId })])
   return { clients, active, ai: describeAiMode(context.ai) }
 }
 
@@ -113,8 +113,8 @@ export default function NewSession() {
                 Choose a client
               </option>
               {clients.map((c) => (
-                <option key={`${c.clientId}:${c.programId}`} value={`${c.clientId}:${c.programId}`}>
-                  {c.clientName} ({c.programName})
+                <option key={`${c.userId}:${c.programId}`} value={`${c.userId}:${c.programId}`}>
+                  {c.name} ({c.programName})
                 </option>
               ))}
             </SelectField>

@@ -1,10 +1,5 @@
 import { redirect, type AppLoadContext } from '@remix-run/node'
 
-/** The signed-in user's id, or null. */
-export function getUserId(context: AppLoadContext): Promise<string | null> {
-  return context.getUserId()
-}
-
 /**
  * The signed-in user's id. Every protected loader and action calls this first: without a
  * user, a page request is sent to sign-in (and back afterwards).

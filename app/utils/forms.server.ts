@@ -1,6 +1,6 @@
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
-import { AppError, isAppError } from '#lib/errors'
+import { isAppError } from '#lib/errors'
 
 /**
  * What a form action sends back when something is wrong: a message for the whole form,
@@ -63,4 +63,3 @@ export function appErrorToFormFailure(formData: FormData, error: unknown) {
   })
 }
 
-export { AppError }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { sqlState, type Database, type Tx } from '../db/database'
 import { AppError } from '../errors'
+import { formatDate } from '../dates.shared'
 import { loadStagePrompt } from '../ai/prompts'
 import { buildMemory } from './memory'
 import { newMessage, openStage, readResponses, type Message, type MemoryItem, type StageResponses } from './responses'
@@ -85,7 +86,7 @@ export type StartSessionResult =
   | { started: false; activeSession: { id: string; title: string } }
 
 function defaultTitle(sessionType: SessionType, clientName: string | null, today: Date): string {
-  const date = today.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+  const date = formatDate(today, { timeZone: 'UTC' })
   return sessionType === 'self_coaching' ? `Self-coaching — ${date}` : `Coach-led with ${clientName ?? 'client'} — ${date}`
 }
 
@@ -355,52 +356,37 @@ export async function resumeAfterPause(db: Database, { userId, sessionId }: { us
   })
 }
 
-export interface CoachChoice {
-  coachId: string
-  coachName: string
+/** Someone on the other side of a program the user belongs to: a coach of theirs, or a client of theirs. */
+export interface ProgramPartner {
+  userId: string
+  name: string
   programId: string
   programName: string
 }
 
-/** The coaches a client could share a session with: coaches of the programs they are a client in. */
-export async function listMyCoaches(db: Database, { userId }: { userId: string }): Promise<CoachChoice[]> {
+/**
+ * The people the user works with through programs: as a client, their coaches (whom they
+ * can share a session with); as a coach, their clients (whom they can lead a session with).
+ */
+export async function listProgramPartners(
+  db: Database,
+  { userId, partnerRole }: { userId: string; partnerRole: 'coach' | 'client' },
+): Promise<ProgramPartner[]> {
+  const myRole = partnerRole === 'coach' ? 'client' : 'coach'
   const rows = await db.asUser(userId, (tx) =>
-    tx.query<{ coach_id: string; coach_name: string | null; program_id: string; program_name: string }>(
-      `select coach.user_id as coach_id, pr.display_name as coach_name, p.id as program_id, p.name as program_name
+    tx.query<{ user_id: string; name: string | null; program_id: string; program_name: string }>(
+      `select partner.user_id, pr.display_name as name, p.id as program_id, p.name as program_name
        from public.program_members me
        join public.programs p on p.id = me.program_id
-       join public.program_members coach on coach.program_id = me.program_id and coach.role = 'coach'
-       left join public.profiles pr on pr.id = coach.user_id
-       where me.user_id = $1 and me.role = 'client'
-       order by p.name, pr.display_name`,
-      [userId],
-    ),
-  )
-  return rows.map((r) => ({ coachId: r.coach_id, coachName: r.coach_name ?? 'Coach', programId: r.program_id, programName: r.program_name }))
-}
-
-export interface ClientChoice {
-  clientId: string
-  clientName: string
-  programId: string
-  programName: string
-}
-
-/** The clients a coach can lead a session with: clients of the programs they coach. */
-export async function listMyClients(db: Database, { userId }: { userId: string }): Promise<ClientChoice[]> {
-  const rows = await db.asUser(userId, (tx) =>
-    tx.query<{ client_id: string; client_name: string | null; program_id: string; program_name: string }>(
-      `select client.user_id as client_id, pr.display_name as client_name, p.id as program_id, p.name as program_name
-       from public.program_members me
-       join public.programs p on p.id = me.program_id
-       join public.program_members client on client.program_id = me.program_id and client.role = 'client'
-       left join public.profiles pr on pr.id = client.user_id
-       where me.user_id = $1 and me.role = 'coach'
+       join public.program_members partner on partner.program_id = me.program_id and partner.role = $3
+       left join public.profiles pr on pr.id = partner.user_id
+       where me.user_id = $1 and me.role = $2
        order by pr.display_name, p.name`,
-      [userId],
+      [userId, myRole, partnerRole],
     ),
   )
-  return rows.map((r) => ({ clientId: r.client_id, clientName: r.client_name ?? 'Client', programId: r.program_id, programName: r.program_name }))
+  const fallbackName = partnerRole === 'coach' ? 'Coach' : 'Client'
+  return rows.map((r) => ({ userId: r.user_id, name: r.name ?? fallbackName, programId: r.program_id, programName: r.program_name }))
 }
 
 /**

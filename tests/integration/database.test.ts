@@ -75,8 +75,11 @@ describe(`units of work`, () => {
 
   it('turn database refusals into app errors and keep the driver error as the cause', async () => {
     const userId = await createUser(testDb.db)
+    // Always someone else: a plan for another user is refused by row-level security.
+    // (Deriving the id from userId's digits made it the same id one run in 16.)
+    const otherUserId = await createUser(testDb.db)
     const error = await testDb.db
-      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [userId.replace(/.$/, '0')]))
+      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [otherUserId]))
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AppError)
     expect((error as AppError).cause).toMatchObject({ code: '42501' })

@@ -12,6 +12,7 @@ import {
   completeSession,
   getActiveSession,
   getSession,
+  listProgramPartners,
   resumeAfterPause,
   setSessionSharing,
   startSession,
@@ -164,6 +165,14 @@ describe('sharing a self-coaching session', () => {
     if (!started.started) throw new Error('expected to start')
     const sessionId = started.sessionId
     await expect(getSession(testDb.db, { userId: coach, sessionId })).rejects.toMatchObject({ kind: 'not_found' })
+
+    // Each side sees the other through the program, and no one outside it.
+    expect(await listProgramPartners(testDb.db, { userId: client, partnerRole: 'coach' })).toEqual([
+      { userId: coach, name: 'Coach', programId, programName: 'Practice' },
+    ])
+    expect((await listProgramPartners(testDb.db, { userId: coach, partnerRole: 'client' })).map((p) => [p.userId, p.programId])).toEqual([[client, programId]])
+    expect(await listProgramPartners(testDb.db, { userId: client, partnerRole: 'client' })).toEqual([])
+    expect(await listProgramPartners(testDb.db, { userId: outsider, partnerRole: 'coach' })).toEqual([])
 
     expect((await caught(setSessionSharing(testDb.db, { userId: client, sessionId, share: { coachId: outsider, programId } }))).kind).toBe('not_found')
     await setSessionSharing(testDb.db, { userId: client, sessionId, share: { coachId: coach, programId } })
