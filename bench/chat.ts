@@ -51,6 +51,7 @@ import {
   type RecordedCall,
 } from '../tests/mocks/openai'
 import { nextStage, stages } from '../lib/coaching/stages.shared'
+import { readTurnEvents } from '../lib/coaching/turn-protocol.shared'
 import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
 import { describeMachine, errorText, formatTable, lastLines, loadAverage, log, logBuild, machineInfo, writeResults } from './support/report'
 import {
@@ -183,14 +184,9 @@ async function chatTurn(baseUrl: string, cookie: string, sessionId: string, stag
       result.error = `POST /sessions/${sessionId}/chat answered ${response.status} (${type}); body starts: ${text.slice(0, 300)}`
       return result
     }
-    const reader = response.body!.getReader()
-    const decoder = new TextDecoder()
-    let buffered = ''
     let streamed = ''
-    const handle = (line: string) => {
-      if (!line.trim()) return
+    for await (const event of readTurnEvents(response.body!)) {
       const now = performance.now() - started
-      const event = JSON.parse(line) as { type: string; text?: string; message?: unknown; usage?: TurnResult['usage'] }
       switch (event.type) {
         case 'saved':
           result.savedMs ??= now
@@ -198,30 +194,17 @@ async function chatTurn(baseUrl: string, cookie: string, sessionId: string, stag
         case 'delta':
           result.firstDeltaMs ??= now
           result.deltas += 1
-          streamed += event.text ?? ''
+          streamed += event.text
           break
-        case 'done': {
+        case 'done':
           result.doneMs = now
-          result.usage = event.usage ?? null
-          const content = (event.message as { content?: unknown } | undefined)?.content
-          result.deltasMatchDone = typeof content === 'string' && content === streamed.trim()
+          result.usage = event.usage
+          result.deltasMatchDone = event.message.content === streamed.trim()
           break
-        }
         default:
-          result.error ??= `the stream sent ${line.slice(0, 300)}`
+          result.error ??= `the stream sent ${JSON.stringify(event).slice(0, 300)}`
       }
     }
-    while (true) {
-      const { value, done } = await reader.read()
-      if (done) break
-      buffered += decoder.decode(value, { stream: true })
-      let newline: number
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        handle(buffered.slice(0, newline))
-        buffered = buffered.slice(newline + 1)
-      }
-    }
-    handle(buffered + decoder.decode())
     if (!result.error && result.doneMs === null) result.error = 'the stream ended without a done event'
     if (!result.error && result.firstDeltaMs === null) result.error = 'the stream had no delta event'
     result.ok = !result.error

@@ -1,24 +1,10 @@
 import { useRevalidator } from '@remix-run/react'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { maxMessageLength, readTurnEvents, type Message } from '#lib/coaching/turn-protocol.shared'
 import { FormError } from './form'
 
-export interface TranscriptMessage {
-  id: string
-  role: 'client' | 'coach' | 'assistant'
-  content: string
-  kind?: 'support'
-}
-
-type TurnEvent =
-  | { type: 'saved'; message: TranscriptMessage }
-  | { type: 'delta'; text: string }
-  | { type: 'done'; message: TranscriptMessage }
-  | { type: 'paused'; message: TranscriptMessage }
-  | { type: 'error'; message: string; retryable: boolean }
-
-function isTurnEvent(value: unknown): value is TurnEvent {
-  return typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string'
-}
+/** A message as the page shows it. */
+export type TranscriptMessage = Pick<Message, 'id' | 'role' | 'content' | 'kind'>
 
 const speaker: Record<TranscriptMessage['role'], string> = { client: 'You', coach: 'Coach’s note', assistant: 'Coach' }
 
@@ -105,34 +91,20 @@ export function Conversation({
         body: JSON.stringify({ stage, ...body }),
       })
       if (!response.body) throw new Error('no response body')
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-      let buffer = ''
       let finished = false
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) break
-        buffer += value
-        let newline = buffer.indexOf('\n')
-        while (newline >= 0) {
-          const line = buffer.slice(0, newline)
-          buffer = buffer.slice(newline + 1)
-          newline = buffer.indexOf('\n')
-          if (!line.trim()) continue
-          const event: unknown = JSON.parse(line)
-          if (!isTurnEvent(event)) continue
-          if (event.type === 'saved') {
-            setPending(event.message)
-            setDraft('')
-            setMessageId(null)
-          } else if (event.type === 'delta') {
-            setReply((text) => text + event.text)
-          } else if (event.type === 'error') {
-            setError({ message: event.message, retryable: event.retryable })
-            finished = true
-          } else {
-            setAnswered(event.message)
-            finished = true
-          }
+      for await (const event of readTurnEvents(response.body)) {
+        if (event.type === 'saved') {
+          setPending(event.message)
+          setDraft('')
+          setMessageId(null)
+        } else if (event.type === 'delta') {
+          setReply((text) => text + event.text)
+        } else if (event.type === 'error') {
+          setError({ message: event.message, retryable: event.retryable })
+          finished = true
+        } else {
+          setAnswered(event.message)
+          finished = true
         }
       }
       if (!finished) setError({ message: 'The connection dropped before the reply finished. What you wrote is saved; try again.', retryable: true })
@@ -196,7 +168,7 @@ export function Conversation({
             id={`message-${stage}`}
             name="text"
             rows={3}
-            maxLength={4000}
+            maxLength={maxMessageLength}
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={(event) => {
@@ -207,7 +179,7 @@ export function Conversation({
           />
           <div className="flex flex-wrap items-center justify-between gap-2">
             <span id={`message-${stage}-hint`} className="text-xs text-slate-500">
-              Ctrl+Enter to send · {draft.length}/4000
+              Ctrl+Enter to send · {draft.length}/{maxMessageLength}
             </span>
             <button
               type="submit"

@@ -1,17 +1,15 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
-import { runTurn, turnEventStream, turnInputSchema } from '#lib/coaching/conversation'
+import { runTurn, turnEventStream } from '#lib/coaching/conversation'
 import { stageNumberSchema } from '#lib/coaching/stages.shared'
+import { encodeTurnEvent, turnContentType, turnInputSchema } from '#lib/coaching/turn-protocol.shared'
 import { requireUserId } from '~/utils/auth.server'
 import { requireIdParam } from '~/utils/http'
 
 const chatRequest = z.object({ stage: stageNumberSchema }).and(turnInputSchema)
 
 function errorLine(message: string, status: number) {
-  return new Response(`${JSON.stringify({ type: 'error', message, retryable: false })}\n`, {
-    status,
-    headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8' },
-  })
+  return new Response(encodeTurnEvent({ type: 'error', message, retryable: false }), { status, headers: { 'Content-Type': turnContentType } })
 }
 
 /**
@@ -32,6 +30,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   )
   return new Response(
     turnEventStream(events, (error) => console.error('chat turn failed', error)),
-    { headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' } },
+    { headers: { 'Content-Type': turnContentType, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' } },
   )
 }

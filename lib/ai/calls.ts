@@ -32,7 +32,7 @@ export function withCanary(system: string): string {
 }
 
 /** Wraps untrusted text (a client's words, remembered context) in tags the model is told never to obey. */
-export function delimit(tag: 'client_message' | 'context' | 'transcript' | 'stages' | 'coach_notes', text: string): string {
+export function delimit(tag: 'client_message' | 'context' | 'transcript' | 'stages' | 'coach_notes' | 'summary', text: string): string {
   const withoutTags = text.replace(new RegExp(`</?\\s*${tag}\\s*>`, 'gi'), '')
   return `<${tag}>\n${withoutTags}\n</${tag}>`
 }

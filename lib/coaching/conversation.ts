@@ -1,15 +1,14 @@
-import type { ModelMessage } from 'ai'
-import { z } from 'zod'
-import { delimit, describeReplyFailure, streamReply, type Usage } from '../ai/calls'
+import { describeReplyFailure, streamReply, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
-import { loadPrompt, loadStagePrompt } from '../ai/prompts'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { nextGuidedMessage } from './guided'
-import { appendMessages, newMessage, type Message, type MemoryItem } from './responses'
+import { turnPrompt } from './prompt-builders'
+import { appendMessages, newMessage } from './responses'
 import { signalsCrisis, supportMessage } from './safety'
-import { readSession, requireRunnable, type SessionView, type StageView } from './sessions'
-import { stageInfo, type StageNumber } from './stages.shared'
+import { memoryOf, pauseSession, readSession, requireRunnable, type SessionView, type StageView } from './sessions'
+import type { StageNumber } from './stages.shared'
+import { encodeTurnEvent, type Message, type TurnEvent, type TurnInput } from './turn-protocol.shared'
 
 /**
  * One turn of a self-coaching conversation: the client's message is stored first (so a
@@ -18,71 +17,9 @@ import { stageInfo, type StageNumber } from './stages.shared'
  * replies. Language that signals a crisis pauses the session instead of coaching.
  */
 
-export const maxMessageLength = 4000
-
-export const turnInputSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('message'),
-    messageId: z.uuid('Send the message again.'),
-    text: z
-      .string()
-      .trim()
-      .min(1, 'Write something first.')
-      .max(maxMessageLength, `Keep a message under ${maxMessageLength.toLocaleString('en')} characters.`),
-  }),
-  z.object({ kind: z.literal('retry') }),
-])
-export type TurnInput = z.infer<typeof turnInputSchema>
-
-export type TurnEvent =
-  | { type: 'saved'; message: Message }
-  | { type: 'delta'; text: string }
-  | { type: 'done'; message: Message; usage: Usage | null }
-  | { type: 'paused'; message: Message }
-  | { type: 'error'; message: string; retryable: boolean }
-
 export interface TurnDependencies {
   db: Database
   ai: ChatModel | null
-}
-
-/** What the model is told about the client beyond this stage's conversation: all of it shown to the client. */
-export function contextBlock(session: SessionView, stage: StageNumber, memory: MemoryItem[]): string {
-  const parts: string[] = [`Today is ${new Date().toISOString().slice(0, 10)}.`]
-  if (stage === 1 && memory.length > 0) {
-    parts.push('What the client agreed you may remember from before:')
-    for (const item of memory) {
-      parts.push(item.actionPlanId ? `- Open action plan ${item.actionPlanId}: ${item.text}` : `- ${item.text}`)
-    }
-  }
-  for (const earlier of session.stages) {
-    if (earlier.number >= stage || !earlier.responses.fields) continue
-    parts.push(`${earlier.name} (finished): ${JSON.stringify(earlier.responses.fields)}`)
-  }
-  return delimit('context', parts.join('\n'))
-}
-
-/** The system prompt for a conversation turn: stance, stage guide, then the context as untrusted data. */
-export function buildTurnSystemPrompt(session: SessionView, stage: StageNumber): string {
-  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
-  return [
-    loadPrompt('system.md').body,
-    `You are in stage ${stage} of 5: ${stageInfo(stage).name}.`,
-    loadStagePrompt(stage).body,
-    contextBlock(session, stage, memory),
-  ]
-    .filter(Boolean)
-    .join('\n\n')
-}
-
-export function toModelMessages(transcript: Message[]): ModelMessage[] {
-  return transcript
-    .filter((message) => message.kind !== 'support')
-    .map((message) =>
-      message.role === 'assistant'
-        ? { role: 'assistant', content: message.content }
-        : { role: 'user', content: delimit('client_message', message.content) },
-    )
 }
 
 async function loadRunnableStage(deps: TurnDependencies, userId: string, sessionId: string, stage: StageNumber) {
@@ -137,7 +74,7 @@ export async function* runTurn(
         const support = newMessage('assistant', supportMessage, { kind: 'support' })
         await deps.db.asUser(userId, async (tx) => {
           await appendMessages(tx, { sessionId, stage, messages: [clientMessage, support] })
-          await tx.query('update public.coaching_sessions set paused_at = now() where id = $1', [sessionId])
+          await pauseSession(tx, { sessionId })
         })
         yield { type: 'saved', message: clientMessage }
         yield { type: 'paused', message: support }
@@ -159,16 +96,12 @@ export async function* runTurn(
   let reply: Message
   let usage: Usage | null = null
   if (!deps.ai) {
-    const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
-    reply = nextGuidedMessage(stage, transcript, memory)
+    reply = nextGuidedMessage(stage, transcript, memoryOf(session))
     yield { type: 'delta', text: reply.content }
   } else {
     let finished: { text: string; usage: Usage } | null = null
     try {
-      for await (const event of streamReply(deps.ai, {
-        system: buildTurnSystemPrompt(session, stage),
-        messages: toModelMessages(transcript),
-      })) {
+      for await (const event of streamReply(deps.ai, turnPrompt(session, stage, transcript))) {
         if (event.type === 'delta') yield event
         else finished = event
       }
@@ -198,11 +131,11 @@ export function turnEventStream(events: AsyncGenerator<TurnEvent>, onUnexpectedE
           controller.close()
           return
         }
-        controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`))
+        controller.enqueue(encoder.encode(encodeTurnEvent(value)))
       } catch (error) {
         onUnexpectedError(error)
         const event: TurnEvent = { type: 'error', message: 'Something went wrong on our side. What you wrote is saved; try again.', retryable: true }
-        controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`))
+        controller.enqueue(encoder.encode(encodeTurnEvent(event)))
         controller.close()
       }
     },

@@ -1,6 +1,7 @@
 import { fillTemplate, loadStagePrompt } from '../ai/prompts'
 import { isoDateSchema } from '../dates.shared'
-import { newMessage, type Message, type MemoryItem } from './responses'
+import { newMessage, type MemoryItem } from './responses'
+import type { Message } from './turn-protocol.shared'
 import { stageFieldSchemas, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type FieldSpec, type StageNumber } from './stages.shared'
 
 /**

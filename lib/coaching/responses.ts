@@ -3,25 +3,13 @@ import { z } from 'zod'
 import type { Tx } from '../db/database'
 import type { StageNumber } from './stages.shared'
 import { stageInfo } from './stages.shared'
+import { messageSchema, type Message } from './turn-protocol.shared'
 
 /**
  * What `stage_responses.responses` holds for a stage: the conversation (transcript), the
  * fields drawn from it once the stage is finished, the draft of those fields while the
  * person reviews them, and — in Check In — the memory the coach was given.
  */
-
-export const messageSchema = z.object({
-  id: z.string().min(1).max(64),
-  /** client: the person coached; coach: a human coach's notes; assistant: the AI coach or guided script. */
-  role: z.enum(['client', 'coach', 'assistant']),
-  content: z.string(),
-  at: z.string(),
-  /** Guided mode: the field this question asks about; the next client message answers it. */
-  field: z.string().optional(),
-  /** support: the safety message shown instead of coaching. */
-  kind: z.enum(['support']).optional(),
-})
-export type Message = z.infer<typeof messageSchema>
 
 export const memoryItemSchema = z.object({
   id: z.string(),
@@ -105,4 +93,15 @@ export async function setResponsesKey(
     [sessionId, stage, [key], JSON.stringify(value)],
   )
   return rows.length > 0
+}
+
+/** Saves a stage's reviewed fields, drops the draft and marks the stage complete (the first time). */
+export async function completeStage(tx: Tx, { sessionId, stage, fields }: { sessionId: string; stage: StageNumber; fields: unknown }): Promise<void> {
+  await setResponsesKey(tx, { sessionId, stage, key: 'fields', value: fields })
+  await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: null })
+  await tx.query(
+    `update public.stage_responses set completed_at = coalesce(completed_at, now())
+     where session_id = $1 and stage_number = $2`,
+    [sessionId, stage],
+  )
 }

@@ -4,8 +4,9 @@ import { AppError } from '../errors'
 import { formatDate } from '../dates.shared'
 import { loadStagePrompt } from '../ai/prompts'
 import { buildMemory } from './memory'
-import { newMessage, openStage, readResponses, type Message, type MemoryItem, type StageResponses } from './responses'
-import { stageInfo, stages, type StageNumber } from './stages.shared'
+import { newMessage, openStage, readResponses, type MemoryItem, type StageResponses } from './responses'
+import type { Message } from './turn-protocol.shared'
+import { memoryStage, stageFieldSchemas, stageInfo, stages, type StageFields, type StageNumber, type StageSlug } from './stages.shared'
 import { readSummary, type Summary } from './summary-schema'
 
 export type SessionType = 'self_coaching' | 'coach_led'
@@ -213,6 +214,19 @@ export interface SessionView {
   stages: StageView[]
 }
 
+/** What the coach remembers from before today; it lives on the memory stage (Check In). */
+export function memoryOf(session: SessionView): MemoryItem[] {
+  return session.stages.find((stage) => stage.number === memoryStage)?.responses.memory ?? []
+}
+
+/** A stage's saved fields, validated by its schema; null if the stage has none (or they no longer fit). */
+export function savedStageFields<Slug extends StageSlug>(session: SessionView, slug: Slug): StageFields[Slug] | null {
+  const stage = session.stages.find((s) => stageInfo(s.number).slug === slug)
+  const parsed = stageFieldSchemas[slug].safeParse(stage?.responses.fields)
+  // The schema for this slug produced it, so it is this stage's fields type.
+  return parsed.success ? (parsed.data as StageFields[Slug]) : null
+}
+
 function asStageNumber(value: number): StageNumber {
   return stageInfo(value).number
 }
@@ -354,6 +368,16 @@ export async function resumeAfterPause(db: Database, { userId, sessionId }: { us
     requireRunnable(session)
     await tx.query('update public.coaching_sessions set paused_at = null where id = $1', [sessionId])
   })
+}
+
+/** The safety pause: language that signals a crisis stops coaching until the person chooses to carry on. */
+export async function pauseSession(tx: Tx, { sessionId }: { sessionId: string }): Promise<void> {
+  await tx.query('update public.coaching_sessions set paused_at = now() where id = $1', [sessionId])
+}
+
+/** Moves the session on to a stage; revisiting an earlier stage never moves it back. */
+export async function advanceSession(tx: Tx, { sessionId, toStage }: { sessionId: string; toStage: StageNumber }): Promise<void> {
+  await tx.query('update public.coaching_sessions set current_stage = greatest(current_stage, $2) where id = $1', [sessionId, toStage])
 }
 
 /** Someone on the other side of a program the user belongs to: a coach of theirs, or a client of theirs. */

@@ -1,14 +1,23 @@
 import { z } from 'zod'
-import { delimit, generateStructured } from '../ai/calls'
+import { generateStructured } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
-import { loadPrompt, loadStagePrompt } from '../ai/prompts'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
-import { contextBlock } from './conversation'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
-import { appendMessages, newMessage, openStage, setResponsesKey, type Message } from './responses'
-import { readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
-import { emptyFields, nextStage, parseStageFields, stageFieldSchemas, stageInfo, type AnyStageFields, type StageNumber } from './stages.shared'
+import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
+import { appendMessages, completeStage, newMessage, openStage, setResponsesKey } from './responses'
+import { recordActionReviews } from '../plans/action-plans'
+import { advanceSession, memoryOf, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
+import {
+  emptyFields,
+  memoryStage,
+  nextStage,
+  parseStageFields,
+  stageFieldSchemas,
+  stageInfo,
+  type AnyStageFields,
+  type StageNumber,
+} from './stages.shared'
 
 /**
  * The work on a stage besides its conversation: drafting its fields when the person
@@ -28,13 +37,6 @@ function findStage(session: SessionView, stage: StageNumber) {
   return view
 }
 
-function transcriptText(transcript: Message[]): string {
-  return transcript
-    .filter((message) => message.kind !== 'support')
-    .map((message) => `${message.role === 'assistant' ? 'Coach' : message.role === 'coach' ? 'Coach’s note' : 'Client'}: ${message.content}`)
-    .join('\n')
-}
-
 /**
  * Drafts the stage's fields from its conversation (or a coach's notes) and keeps the
  * draft for the person to review. Nothing is completed until they save it.
@@ -47,7 +49,7 @@ export async function draftStageFields(
   requireRunnable(session)
   const stageView = findStage(session, stage)
   const { transcript } = stageView.responses
-  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
+  const memory = memoryOf(session)
   const slug = stageInfo(stage).slug
 
   let draft: AnyStageFields
@@ -61,11 +63,7 @@ export async function draftStageFields(
     if (!transcript.some((message) => message.role !== 'assistant')) {
       throw new AppError('conflict', noteTaking ? 'Add some notes for this stage first.' : 'Say something in this stage first.')
     }
-    const { value } = await generateStructured(deps.ai, {
-      system: `${loadPrompt('extract-fields.md').body}\n\nThe stage: ${stageInfo(stage).name}.\n\n${loadStagePrompt(stage).body}`,
-      prompt: [contextBlock(session, stage, memory), delimit(noteTaking ? 'coach_notes' : 'transcript', transcriptText(transcript))].join('\n\n'),
-      schema: stageFieldSchemas[slug],
-    })
+    const { value } = await generateStructured(deps.ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[slug] })
     draft = value
   }
   await deps.db.asUser(userId, async (tx) => {
@@ -92,26 +90,12 @@ export async function saveStageFields(
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
     findStage(session, stage)
-    await setResponsesKey(tx, { sessionId, stage, key: 'fields', value: parsed.data })
-    await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: null })
-    await tx.query(
-      `update public.stage_responses set completed_at = coalesce(completed_at, now())
-       where session_id = $1 and stage_number = $2`,
-      [sessionId, stage],
-    )
-    if (slug === 'check_in' && 'previousActionsReview' in parsed.data) {
-      for (const review of parsed.data.previousActionsReview) {
-        if (review.actionPlanId && review.progress === 'done') {
-          await tx.query(`update public.action_plans set status = 'completed' where id = $1 and status <> 'completed'`, [review.actionPlanId])
-        } else if (review.actionPlanId && review.progress === 'partly') {
-          await tx.query(`update public.action_plans set status = 'in_progress' where id = $1 and status = 'pending'`, [review.actionPlanId])
-        }
-      }
-    }
+    await completeStage(tx, { sessionId, stage, fields: parsed.data })
+    if ('previousActionsReview' in parsed.data) await recordActionReviews(tx, parsed.data.previousActionsReview)
     const next = nextStage(stage)
     if (next) {
       await openStage(tx, { sessionId, stage: next, opening: stageOpening(next, session.sessionType) })
-      await tx.query('update public.coaching_sessions set current_stage = greatest(current_stage, $2) where id = $1', [sessionId, next])
+      await advanceSession(tx, { sessionId, toStage: next })
     }
     return { nextStage: next }
   })
@@ -151,19 +135,14 @@ export async function suggestForCoach(
   requireRunnable(session)
   if (session.sessionType !== 'coach_led') throw new AppError('conflict', 'Suggestions are for coach-led sessions.')
   const stageView = findStage(session, stage)
-  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
   if (!deps.ai) {
     return {
       source: 'guided',
-      questions: guidedQuestions(stage, memory).map((q) => q.question),
+      questions: guidedQuestions(stage, memoryOf(session)).map((q) => q.question),
       missing: [],
     }
   }
-  const { value } = await generateStructured(deps.ai, {
-    system: `${loadPrompt('coach-suggestions.md').body}\n\nThe stage: ${stageInfo(stage).name}.\n\n${loadStagePrompt(stage).body}`,
-    prompt: [contextBlock(session, stage, memory), delimit('coach_notes', transcriptText(stageView.responses.transcript) || '(no notes yet)')].join('\n\n'),
-    schema: suggestionsSchema,
-  })
+  const { value } = await generateStructured(deps.ai, { ...coachSuggestionsPrompt(session, stage, stageView.responses.transcript), schema: suggestionsSchema })
   return { ...value, source: 'ai' }
 }
 
@@ -179,9 +158,9 @@ export async function updateMemoryItem(
   await db.asUser(userId, async (tx) => {
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
-    const memory = session.stages.find((stage) => stage.number === 1)?.responses.memory ?? []
+    const memory = memoryOf(session)
     if (!memory.some((item) => item.id === itemId)) throw new AppError('not_found', 'That remembered item is not there any more.')
     const next = trimmed === null ? memory.filter((item) => item.id !== itemId) : memory.map((item) => (item.id === itemId ? { ...item, text: trimmed } : item))
-    await setResponsesKey(tx, { sessionId, stage: 1, key: 'memory', value: next })
+    await setResponsesKey(tx, { sessionId, stage: memoryStage, key: 'memory', value: next })
   })
 }

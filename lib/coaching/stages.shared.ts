@@ -225,6 +225,12 @@ export function stageInfo(number: number): StageInfo {
   return info
 }
 
+export function stageNumberOf(slug: StageSlug): StageNumber {
+  const info = stages.find((stage) => stage.slug === slug)
+  if (!info) throw new Error(`There is no stage ${slug}`)
+  return info.number
+}
+
 export function isLastStage(number: number): boolean {
   return number === lastStage
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
-import { delimit, generateStructured, type Usage } from '../ai/calls'
+import { generateStructured, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
-import { loadPrompt, promptSetVersion } from '../ai/prompts'
+import { promptSetVersion } from '../ai/prompts'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
-import { readSession, type SessionView } from './sessions'
-import type { z } from 'zod'
-import { stageFieldSchemas, type StageNumber } from './stages.shared'
+import { summaryPrompt } from './prompt-builders'
+import { readSession, savedStageFields, type SessionView } from './sessions'
 import { readSummary, summarySchema, type Summary } from './summary-schema'
 
 /**
@@ -35,22 +34,12 @@ export function summaryInputHash(session: SessionView, modelId: string): string 
     .digest('hex')
 }
 
-/** A stage's saved fields, validated by its schema; null if the stage has none (or they no longer fit). */
-function savedFields<Schema extends z.ZodType>(
-  session: SessionView,
-  stage: StageNumber,
-  schema: Schema,
-): z.output<Schema> | null {
-  const parsed = schema.safeParse(session.stages.find((s) => s.number === stage)?.responses.fields)
-  return parsed.success ? parsed.data : null
-}
-
 /** Guided mode's summary: composed from the fields, in the client's own words. */
 export function composeSummaryFromFields(session: SessionView): Summary {
-  const startingPoint = savedFields(session, 2, stageFieldSchemas.starting_point)
-  const connect = savedFields(session, 3, stageFieldSchemas.connect)
-  const finish = savedFields(session, 4, stageFieldSchemas.finish)
-  const checkOut = savedFields(session, 5, stageFieldSchemas.check_out)
+  const startingPoint = savedStageFields(session, 'starting_point')
+  const connect = savedStageFields(session, 'connect')
+  const finish = savedStageFields(session, 'finish')
+  const checkOut = savedStageFields(session, 'check_out')
   const topic = startingPoint?.topic ?? 'what matters to you now'
   const sentences = [
     `You worked on ${topic}.`,
@@ -74,10 +63,6 @@ export function composeSummaryFromFields(session: SessionView): Summary {
       .filter(Boolean)
       .join(' '),
   }
-}
-
-function stagesForPrompt(session: SessionView): string {
-  return session.stages.map((stage) => `${stage.name}: ${JSON.stringify(stage.responses.fields ?? {})}`).join('\n')
 }
 
 export interface SummaryResult {
@@ -144,18 +129,14 @@ export async function ensureSummary(
   let summary: Summary
   let usage: Usage | null = null
   if (deps.ai) {
-    const result = await generateStructured(deps.ai, {
-      system: loadPrompt('summary.md').body,
-      prompt: delimit('stages', stagesForPrompt(session)),
-      schema: summarySchema,
-    })
+    const result = await generateStructured(deps.ai, { ...summaryPrompt(session), schema: summarySchema })
     summary = result.value
     usage = result.usage
   } else {
     summary = composeSummaryFromFields(session)
   }
   // Whatever the model wrote, the goal and the agreed steps are the client's own (Finish).
-  const finish = savedFields(session, 4, stageFieldSchemas.finish)
+  const finish = savedStageFields(session, 'finish')
   if (finish) {
     summary = {
       ...summary,

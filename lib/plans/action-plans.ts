@@ -433,6 +433,22 @@ export async function setActionPlanStatus(
   if (rows.length === 0) throw new AppError('not_found', 'That action plan does not exist, or you cannot change it.')
 }
 
+/**
+ * What Check In's review of last time's actions means for the plans: done completes a plan,
+ * partly starts one that was not started. Runs in the caller's unit of work (the stage save),
+ * as the user, so row-level security decides which plans can change.
+ */
+export async function recordActionReviews(tx: Tx, reviews: { actionPlanId: string | null; progress: string | null }[]): Promise<void> {
+  for (const review of reviews) {
+    if (!review.actionPlanId) continue
+    if (review.progress === 'done') {
+      await tx.query(`update public.action_plans set status = 'completed' where id = $1 and status <> 'completed'`, [review.actionPlanId])
+    } else if (review.progress === 'partly') {
+      await tx.query(`update public.action_plans set status = 'in_progress' where id = $1 and status = 'pending'`, [review.actionPlanId])
+    }
+  }
+}
+
 export async function deleteActionPlan(db: Database, { userId, id }: { userId: string; id: string }): Promise<void> {
   const rows = await db.asUser(userId, (tx) => tx.query('delete from public.action_plans where id = $1 and user_id = $2 returning id', [id, userId]))
   if (rows.length === 0) throw new AppError('not_found', 'That action plan does not exist, or you cannot delete it.')

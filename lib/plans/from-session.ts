@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { isoDateSchema } from '../dates.shared'
-import { delimit, generateStructured, type Usage } from '../ai/calls'
+import { generateStructured, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
-import { loadPrompt } from '../ai/prompts'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
-import { readSession } from '../coaching/sessions'
-import { smartCriteriaSchema, stageFieldSchemas, type ActionStep } from '../coaching/stages.shared'
+import { actionPlansPrompt } from '../coaching/prompt-builders'
+import { readSession, savedStageFields } from '../coaching/sessions'
+import { smartCriteriaSchema, type ActionStep } from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
 
 /**
@@ -49,12 +49,11 @@ export async function createPlansFromSession(
   const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
   if (!session.viewerRuns) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
   if (session.status !== 'completed') throw new AppError('conflict', 'Complete the session first; its action plans come from Finish.')
-  const finish = stageFieldSchemas.finish.safeParse(session.stages.find((s) => s.number === 4)?.responses.fields)
-  if (!finish.success) throw new AppError('conflict', 'The Finish stage has no saved action steps.')
-  const steps = finish.data.actionSteps
+  const finish = savedStageFields(session, 'finish')
+  if (!finish) throw new AppError('conflict', 'The Finish stage has no saved action steps.')
+  const steps = finish.actionSteps
   // The coaching theme: the topic the client chose in Starting Point.
-  const startingPoint = stageFieldSchemas.starting_point.safeParse(session.stages.find((s) => s.number === 2)?.responses.fields)
-  const theme = (startingPoint.success ? startingPoint.data.topic : null) ?? session.title
+  const theme = savedStageFields(session, 'starting_point')?.topic ?? session.title
   const keyOf = (index: number) => `finish-step-${index + 1}`
 
   const existing = await deps.db.asUser(userId, (tx) =>
@@ -70,16 +69,8 @@ export async function createPlansFromSession(
   let enrichment: z.output<typeof enrichmentSchema>['plans'] = []
   let usage: Usage | null = null
   if (deps.ai) {
-    const summary = readSummary(session.summary)
-    const result = await generateStructured(deps.ai, {
-      system: loadPrompt('action-plans.md').body,
-      prompt: [
-        delimit('context', `Session date: ${session.sessionDate}.`),
-        delimit('stages', `Finish: ${JSON.stringify(finish.data)}`),
-        summary ? `<summary>\n${JSON.stringify(summary)}\n</summary>` : '',
-      ].join('\n\n'),
-      schema: enrichmentSchema,
-    })
+    const prompt = actionPlansPrompt({ sessionDate: session.sessionDate, finish, summary: readSummary(session.summary) })
+    const result = await generateStructured(deps.ai, { ...prompt, schema: enrichmentSchema })
     enrichment = result.value.plans
     usage = result.usage
   }
@@ -88,7 +79,7 @@ export async function createPlansFromSession(
     let count = 0
     for (const { step, index } of missing) {
       const extra = enrichment.find((plan) => plan.stepNumber === index + 1)
-      const plan = planFor(step, finish.data.goalStatement, session.sessionDate, extra)
+      const plan = planFor(step, finish.goalStatement, session.sessionDate, extra)
       const [row] = await tx.query<{ id: string }>(
         `insert into public.action_plans
            (session_id, user_id, title, description, goal_statement, smart_criteria, priority,

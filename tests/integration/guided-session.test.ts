@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
-import { runTurn, type TurnEvent } from '#lib/coaching/conversation'
+import { runTurn } from '#lib/coaching/conversation'
+import type { TurnEvent } from '#lib/coaching/turn-protocol.shared'
 import { completeSession, getSession, startSession } from '#lib/coaching/sessions'
 import { draftStageFields, saveStageFields, updateMemoryItem } from '#lib/coaching/stage-work'
 import type { StageNumber } from '#lib/coaching/stages.shared'

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runTurn, type TurnEvent } from '#lib/coaching/conversation'
+import { runTurn } from '#lib/coaching/conversation'
+import type { TurnEvent } from '#lib/coaching/turn-protocol.shared'
 import {
   cancelSession,
   completeSession,
