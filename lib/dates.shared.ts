@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.shared'
 
 /** A calendar date as 'YYYY-MM-DD' that exists (no 30 February). */
 export const isoDateSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod.shared'
 
 /**
  * The conversation turn protocol, in one place: what the browser sends to
