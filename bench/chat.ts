@@ -9,7 +9,7 @@
  *
  * For each target (the embedded database by default; `postgres` uses a scratch database
  * `stagecoach_bench_*` on the server, created and dropped here) it:
- *   1. starts the fake OpenAI API in this process (tests/mocks/openai.ts) and the real
+ *   1. starts the fake OpenAI API in this process (tests/mocks/openai/) and the real
  *      production server as a child process with OPENAI_BASE_URL pointing at it;
  *   2. time to first token: POSTs chat turns to /sessions/<id>/chat and parses the NDJSON
  *      stream, timing (performance.now(), from just before fetch) the `saved` event, the
@@ -45,6 +45,7 @@ import {
   estimateTokens,
   lastUserMessage,
   scriptedObject,
+  stageAskedFor,
   startFakeOpenAIServer,
   type Behaviour,
   type FakeOpenAI,
@@ -115,7 +116,7 @@ async function startInstrumentedFake(chunkSize: number): Promise<InstrumentedFak
   const fake = createFakeOpenAI()
   const notes = new Map<RecordedCall, CallNote>()
   const turnArrivals = new Map<string, number>()
-  // The scripted coach (tests/mocks/openai.ts), with small chunks and no delay.
+  // The scripted coach (tests/mocks/openai/scripted-coach.ts), with small chunks and no delay.
   fake.setDefault((call): Behaviour => {
     const arrivedAt = performance.now()
     if (call.structured) {
@@ -399,17 +400,16 @@ const sessionScript: Record<number, string[]> = {
 
 type CallKind = 'conversation turns' | 'field extraction' | 'summary' | 'action plans' | 'other'
 const callKinds: CallKind[] = ['conversation turns', 'field extraction', 'summary', 'action plans', 'other']
-const stageFieldKeys = ['presenceLevel', 'topic', 'options', 'actionSteps', 'keyLearnings']
 
 function kindOf(call: RecordedCall): CallKind {
   if (!call.structured) return 'conversation turns'
   if (call.schemaKeys.includes('executiveSummary')) return 'summary'
   if (call.schemaKeys.includes('plans')) return 'action plans'
-  if (call.schemaKeys.some((key) => stageFieldKeys.includes(key))) return 'field extraction'
+  if (stageAskedFor(call)) return 'field extraction'
   return 'other'
 }
 
-/** The texts the fake counts as input: the system prompt and every message's text, as tests/mocks/openai.ts does. */
+/** The texts the fake counts as input: the system prompt and every message's text, as tests/mocks/openai/ does. */
 function inputText(call: RecordedCall): string {
   const body = (call.body ?? {}) as Record<string, unknown>
   const messages = Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : []

@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { stageInfo } from '#lib/coaching/stages.shared'
 import { coachReply, createFakeOpenAI, lastUserMessage, scriptedObject, startFakeOpenAIServer, type Responder } from '../mocks/openai'
 import { horizontalOverflow, phone } from './support/browser'
 import { useAppsAndBrowser } from './support/harness'
@@ -135,24 +136,16 @@ function draftingCall() {
 }
 
 /** What the review form must show for each stage: the scripted coach's draft, field by field. */
+/** What the review form shows of a draft: each single-box field of the stage, by its label in the registry. */
 function expectedDraft(stage: number, drafted: Record<string, unknown>): Record<string, string> {
-  const list = (value: unknown) => (value as string[]).join('\n')
-  switch (stage) {
-    case 1:
-      return {
-        'How present you feel (1–10)': String(drafted.presenceLevel),
-        'How you are feeling': String(drafted.emotionalState),
-        'How ready you are for today (1–10)': String(drafted.readinessScore),
-      }
-    case 2:
-      return { 'Today’s topic': String(drafted.topic), 'Where things stand (1–10)': String(drafted.currentStateRating), Obstacles: list(drafted.obstacles) }
-    case 3:
-      return { 'Options you came up with': list(drafted.options), Insights: list(drafted.insights) }
-    case 4:
-      return { 'Your goal': String(drafted.goalStatement), 'If an obstacle happens': list(drafted.contingencyPlans) }
-    default:
-      return { 'Key learnings': list(drafted.keyLearnings), 'How valuable the session was (1–10)': String(drafted.sessionValueRating) }
-  }
+  return Object.fromEntries(
+    stageInfo(stage).fieldSpecs.flatMap((spec) => {
+      const value = drafted[spec.key]
+      if (spec.kind === 'list') return [[spec.label, (value as string[]).join('\n')]]
+      if (spec.kind === 'rating' || spec.kind === 'text') return [[spec.label, String(value)]]
+      return []
+    }),
+  )
 }
 
 /**

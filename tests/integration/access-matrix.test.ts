@@ -4,7 +4,7 @@
  * or the server in DATABASE_URL). Every "cannot" runs on the same row as a "can" that
  * follows it, so a denial never passes just because the row was missing.
  *
- * The cast:
+ * The cast (seeded afresh for each describe, see seedCast):
  *   coach        — coaches "North Star" (program 1)
  *   client       — a client in program 1; owns the rows under test
  *   peerClient   — another client in program 1
@@ -87,6 +87,14 @@ const everyoneBut = (...allowed: Actor[]): Actor[] =>
 
 beforeAll(async () => {
   testDb = await createTestDatabase()
+})
+
+/**
+ * The cast and their rows, made afresh for each describe: what one describe changes (an
+ * invite accepted or deleted, a client leaving, a session released) stays in that describe,
+ * so the cast above holds at the start of every one of them.
+ */
+async function seedCast() {
   id.client = await createUser(testDb.db, { displayName: 'Client Ana' })
   id.peerClient = await createUser(testDb.db, { displayName: 'Peer Ben' })
   id.coach = await createUser(testDb.db, { displayName: 'Coach Cleo' })
@@ -110,7 +118,7 @@ beforeAll(async () => {
     )
     const [invite] = await tx.query<{ id: string }>(
       `insert into public.program_invites (program_id, role, token_hash, created_by, expires_at)
-       values ($1, 'client', repeat('a', 64), $2, now() + interval '7 days') returning id`,
+       values ($1, 'client', md5(random()::text) || md5(random()::text), $2, now() + interval '7 days') returning id`,
       [row.program, id.coach],
     )
     row.invite = invite!.id
@@ -174,13 +182,21 @@ beforeAll(async () => {
     )
     row.auditEntry = entry!.id
   })
-})
+}
+
+/** A describe that starts from its own freshly seeded cast. */
+function describeOnOwnData(name: string, body: () => void) {
+  describe(name, () => {
+    beforeAll(seedCast)
+    body()
+  })
+}
 
 afterAll(async () => {
   await testDb?.close()
 })
 
-describe('profiles', () => {
+describeOnOwnData('profiles', () => {
   const select = (actor: Actor) => attempt(actor, 'select id from public.profiles where id = $1', [id.client])
 
   it('every new user gets a profile, made by the database (nobody inserts one by hand)', async () => {
@@ -225,7 +241,7 @@ describe('profiles', () => {
   })
 })
 
-describe('programs', () => {
+describeOnOwnData('programs', () => {
   it('members can read their program; outsiders cannot', async () => {
     await expectOnly(['coach', 'client', 'peerClient'], ['otherCoach', 'outsideClient', 'anon'], (actor) =>
       attempt(actor, 'select id from public.programs where id = $1', [row.program]),
@@ -266,7 +282,7 @@ describe('programs', () => {
   })
 })
 
-describe('program_members', () => {
+describeOnOwnData('program_members', () => {
   const membership = (actor: Actor, userId: string) =>
     attempt(actor, 'select user_id from public.program_members where program_id = $1 and user_id = $2', [row.program, userId])
 
@@ -359,7 +375,7 @@ describe('program_members', () => {
   })
 })
 
-describe('program_invites', () => {
+describeOnOwnData('program_invites', () => {
   it('only the program’s coaches can read its invites', async () => {
     await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
       attempt(actor, 'select id from public.program_invites where id = $1', [row.invite]),
@@ -394,7 +410,7 @@ describe('program_invites', () => {
   })
 })
 
-describe('coaching_sessions', () => {
+describeOnOwnData('coaching_sessions', () => {
   const select = (sessionId: string) => (actor: Actor) =>
     attempt(actor, 'select id from public.coaching_sessions where id = $1', [sessionId])
 
@@ -496,7 +512,7 @@ describe('coaching_sessions', () => {
   })
 })
 
-describe('stage_responses', () => {
+describeOnOwnData('stage_responses', () => {
   it('stages of a shared session are read by the client and the coach; of a private one, the client only', async () => {
     await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
       attempt(actor, 'select id from public.stage_responses where id = $1', [row.sharedStage]),
@@ -559,7 +575,7 @@ describe('stage_responses', () => {
   })
 })
 
-describe('action_plans', () => {
+describeOnOwnData('action_plans', () => {
   const select = (planId: string) => (actor: Actor) =>
     attempt(actor, 'select id from public.action_plans where id = $1', [planId])
 
@@ -628,7 +644,7 @@ describe('action_plans', () => {
   })
 })
 
-describe('milestones', () => {
+describeOnOwnData('milestones', () => {
   it('follow their plan: read by whoever can read the plan', async () => {
     await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
       attempt(actor, 'select id from public.milestones where id = $1', [row.sharedMilestone]),
@@ -667,7 +683,7 @@ describe('milestones', () => {
   })
 })
 
-describe('audit_log', () => {
+describeOnOwnData('audit_log', () => {
   it('entries are read by the person who made them', async () => {
     await expectOnly(['client'], everyoneBut('client'), (actor) =>
       attempt(actor, 'select id from public.audit_log where id = $1', [row.auditEntry]),
@@ -703,7 +719,7 @@ describe('audit_log', () => {
   })
 })
 
-describe('built-in auth tables', () => {
+describeOnOwnData('built-in auth tables', () => {
   it('session tokens and sign-in failures are out of reach of every API role, and of the auth server only', async () => {
     for (const table of ['private.login_sessions', 'private.sign_in_failures']) {
       for (const actor of everyoneBut()) {
@@ -714,7 +730,7 @@ describe('built-in auth tables', () => {
   })
 })
 
-describe('leaving a program', () => {
+describeOnOwnData('leaving a program', () => {
   it('removes the coach’s access to the client’s shared data on the next request', async () => {
     const leaver = await createUser(testDb.db)
     const sessionId = await service(async (tx) => {
@@ -748,7 +764,7 @@ describe('leaving a program', () => {
   })
 })
 
-describe('session_summary_drafts', () => {
+describeOnOwnData('session_summary_drafts', () => {
   const draftFor = async (sessionId: string) =>
     service((tx) =>
       tx.query(
@@ -797,7 +813,7 @@ describe('session_summary_drafts', () => {
   })
 })
 
-describe('releasing a coach-led session', () => {
+describeOnOwnData('releasing a coach-led session', () => {
   it('only its coach can release it; then the client reads its stages and plans and can update the plans', async () => {
     const release = (actor: Actor) =>
       attempt(actor, 'update public.coaching_sessions set released_at = now() where id = $1 and released_at is null returning id', [row.coachLedSession])
@@ -817,7 +833,7 @@ describe('releasing a coach-led session', () => {
   })
 })
 
-describe('calendar_feeds', () => {
+describeOnOwnData('calendar_feeds', () => {
   const feed = (actor: Actor) =>
     attempt(actor, 'select user_id from public.calendar_feeds where user_id = $1', [id.client])
 
@@ -838,7 +854,7 @@ describe('calendar_feeds', () => {
   })
 })
 
-describe('a plan’s status history in the audit log', () => {
+describeOnOwnData('a plan’s status history in the audit log', () => {
   it('is read by whoever can read the plan, and by nobody else', async () => {
     await as('client', (tx) => tx.query(`update public.action_plans set status = 'blocked' where id = $1`, [row.sharedPlan]))
     const [entry] = await service((tx) =>
