@@ -6,7 +6,7 @@ import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { actionPlansPrompt } from '../coaching/prompt-builders'
 import { readSession, savedStageFields } from '../coaching/sessions'
-import { smartCriteriaSchema, type ActionStep } from '../coaching/stages.shared'
+import { smartCriteriaSchema, smartParts, type ActionStep, type SmartCriteria, type SmartPartKey, type StageFields } from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
 
 /**
@@ -79,7 +79,7 @@ export async function createPlansFromSession(
     let count = 0
     for (const { step, index } of missing) {
       const extra = enrichment.find((plan) => plan.stepNumber === index + 1)
-      const plan = planFor(step, finish.goalStatement, session.sessionDate, extra)
+      const plan = planFor(step, finish, session.sessionDate, extra)
       const [row] = await tx.query<{ id: string }>(
         `insert into public.action_plans
            (session_id, user_id, title, description, goal_statement, smart_criteria, priority,
@@ -103,9 +103,19 @@ export async function createPlansFromSession(
   return { created, existing: existingKeys.size, usage }
 }
 
+/**
+ * A plan's SMART criteria are the client's own answers in Finish; only a part they left
+ * empty is taken from the model's suggestion, and then from the step itself.
+ */
+function smartCriteriaFor(step: ActionStep, finish: StageFields['finish'], suggested: SmartCriteria | undefined): SmartCriteria {
+  const fallback: SmartCriteria = { specific: step.title, measurable: null, achievable: null, relevant: finish.goalStatement, timeBound: step.dueDate }
+  const pick = (part: SmartPartKey) => finish.smartCriteria[part] ?? suggested?.[part] ?? fallback[part]
+  return smartCriteriaSchema.parse(Object.fromEntries(smartParts.map(({ key }) => [key, pick(key)])))
+}
+
 function planFor(
   step: ActionStep,
-  goalStatement: string | null,
+  finish: StageFields['finish'],
   sessionDate: string,
   extra: z.output<typeof enrichmentSchema>['plans'][number] | undefined,
 ) {
@@ -117,8 +127,8 @@ function planFor(
   return {
     title: step.title,
     description: step.description ?? extra?.description ?? '',
-    goalStatement: (goalStatement ?? '').slice(0, 2000),
-    smartCriteria: extra?.smartCriteria ?? { specific: step.title, measurable: null, achievable: null, relevant: goalStatement, timeBound: due },
+    goalStatement: (finish.goalStatement ?? '').slice(0, 2000),
+    smartCriteria: smartCriteriaFor(step, finish, extra?.smartCriteria),
     priority: step.priority ?? extra?.priority ?? 3,
     timelineStart: due && due < sessionDate ? due : sessionDate,
     timelineEnd: due,

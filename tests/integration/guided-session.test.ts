@@ -12,7 +12,7 @@ import { completeSession, getSession, startSession } from '#lib/coaching/session
 import { draftStageFields, saveStageFields, updateMemoryItem } from '#lib/coaching/stage-work'
 import type { StageNumber } from '#lib/coaching/stages.shared'
 import { ensureSummary, getSummary } from '#lib/coaching/summary'
-import { listPlansForSession } from '#lib/plans/action-plans'
+import { getActionPlan, listPlansForSession } from '#lib/plans/action-plans'
 import { createPlansFromSession } from '#lib/plans/from-session'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 
@@ -139,6 +139,17 @@ describe('a guided session from Check In to action plans', () => {
       ['Buy running shoes', inAWeek, 'pending'],
       ['Run three times a week until', inTwoWeeks, 'pending'],
     ])
+    // Bug 2 (issue 9): each plan's SMART criteria are the client's own Finish answers.
+    for (const plan of plans) {
+      const details = await getActionPlan(testDb.db, { userId, id: plan.id })
+      expect(details.smartCriteria).toEqual({
+        specific: 'A continuous 5k run',
+        measurable: 'My running app shows 5k with no walking',
+        achievable: 'I ran before and have mornings free',
+        relevant: 'Energy for my kids',
+        timeBound: inTwoWeeks,
+      })
+    }
   })
 
   it('the next Check In remembers the open plans and last summary, asks about each, and records a done plan', async () => {
