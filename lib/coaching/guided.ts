@@ -91,7 +91,7 @@ export function parseActionSteps(answer: string | undefined): ActionStep[] {
       const date = isoDatePattern.exec(line)?.[1] ?? null
       const dueDate = date && isoDateSchema.safeParse(date).success ? date : null
       const title = line
-        .replace(/\s*(?:by|before|on|due)?\s*\d{4}-\d{2}-\d{2}\s*/i, ' ')
+        .replace(/\s*(?:by|before|on|due|until)?\s*\d{4}-\d{2}-\d{2}\s*/i, ' ')
         .replace(/[\s,;:–—-]+$/, '')
         .trim()
       return { title: (title || line).slice(0, 200), description: null, dueDate, priority: null }

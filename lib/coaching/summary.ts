@@ -34,34 +34,78 @@ export function summaryInputHash(session: SessionView, modelId: string): string 
     .digest('hex')
 }
 
-/** Guided mode's summary: composed from the fields, in the client's own words. */
+/** The client's words as one sentence: trimmed, ending in one full stop (or their own ?, ! or …). */
+function asSentence(words: string): string {
+  const text = words.trim().replace(/[\s.]+$/, '')
+  return /[?!…]$/.test(text) ? text : `${text}.`
+}
+
+/** "a", "a and b", "a, b and c" — each item as the client wrote it, without its closing full stop. */
+function joinList(items: readonly string[]): string {
+  const clean = items.map((item) => item.trim().replace(/[\s.]+$/, '')).filter(Boolean)
+  return clean.length <= 1 ? (clean[0] ?? '') : `${clean.slice(0, -1).join(', ')} and ${clean.at(-1)}`
+}
+
+/** Each distinct item once, first wording kept (insights often come back as learnings). */
+function distinct(items: readonly string[]): string[] {
+  const seen = new Set<string>()
+  return items.filter((item) => {
+    const key = item.trim().toLowerCase().replace(/[\s.]+$/, '')
+    if (!key || seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/**
+ * Guided mode's summary, written as a coach would write it back: what was said, in the
+ * client's own words, stage by stage. Nothing is counted, invented or repeated; a field the
+ * client left empty is left out.
+ */
 export function composeSummaryFromFields(session: SessionView): Summary {
+  const checkIn = savedStageFields(session, 'check_in')
   const startingPoint = savedStageFields(session, 'starting_point')
   const connect = savedStageFields(session, 'connect')
   const finish = savedStageFields(session, 'finish')
   const checkOut = savedStageFields(session, 'check_out')
-  const topic = startingPoint?.topic ?? 'what matters to you now'
+  const steps = finish?.actionSteps ?? []
+  const step = (s: (typeof steps)[number]) => `${s.title.trim().replace(/[\s.]+$/, '')}${s.dueDate ? ` by ${s.dueDate}` : ''}`
   const sentences = [
-    `You worked on ${topic}.`,
-    startingPoint?.problemStatement ? `The starting point, as you put it: ${startingPoint.problemStatement}` : null,
-    connect?.options.length ? `You came up with ${connect.options.length} option${connect.options.length === 1 ? '' : 's'}.` : null,
-    finish?.goalStatement ? `Your goal: ${finish.goalStatement}` : null,
-    finish?.actionSteps.length ? `You agreed on ${finish.actionSteps.length} step${finish.actionSteps.length === 1 ? '' : 's'} to get there.` : null,
+    startingPoint?.topic ? `You came to talk about ${asSentence(startingPoint.topic)}` : null,
+    startingPoint?.problemStatement ? `In your words: ${asSentence(startingPoint.problemStatement)}` : null,
+    startingPoint?.currentStateRating ? `You put where things stand at ${startingPoint.currentStateRating} out of 10.` : null,
+    startingPoint?.strengths.length ? `You named your strengths: ${joinList(startingPoint.strengths)}.` : null,
+    startingPoint?.obstacles.length ? `What stands in the way: ${joinList(startingPoint.obstacles)}.` : null,
+    connect?.options.length ? `The options you saw: ${joinList(connect.options)}.` : null,
+    connect?.barriers.length ? `What is really in the way, as you said: ${joinList(connect.barriers)}.` : null,
+    finish?.goalStatement ? `Your goal: ${asSentence(finish.goalStatement)}` : null,
+    steps.length ? `You agreed to ${joinList(steps.map(step))}.` : null,
+    checkOut?.sessionValueRating ? `You rated the session ${checkOut.sessionValueRating} out of 10.` : null,
+    checkOut?.clarityLevel ? `Your next steps feel ${checkOut.clarityLevel} out of 10 clear.` : null,
   ].filter((sentence): sentence is string => Boolean(sentence))
+  if (sentences.length === 0 && checkIn?.emotionalState) sentences.push(`You arrived feeling ${asSentence(checkIn.emotionalState)}`)
   const smart = finish?.smartCriteria
+  const obstacles = finish?.obstacles ?? []
+  const plans = finish?.contingencyPlans ?? []
+  const ifThen = obstacles.length
+    ? obstacles.map((obstacle, index) => (plans[index] ? `if ${obstacle.trim().replace(/[\s.]+$/, '')}: ${plans[index]!.trim().replace(/[\s.]+$/, '')}` : null)).filter(Boolean)
+    : plans
   return {
-    executiveSummary: sentences.join(' '),
-    keyInsights: [...(checkOut?.insights ?? []), ...(connect?.insights ?? []), ...(checkOut?.keyLearnings ?? [])].slice(0, 8),
+    executiveSummary: (sentences.join(' ') || 'You took time for yourself today.').slice(0, 2000),
+    keyInsights: distinct([...(connect?.insights ?? []), ...(checkOut?.insights ?? []), ...(checkOut?.keyLearnings ?? [])])
+      .slice(0, 8)
+      .map((item) => item.slice(0, 500)),
     goalStatement: finish?.goalStatement ?? '',
-    actionPlan: (finish?.actionSteps ?? []).map((step) => ({ title: step.title, dueDate: step.dueDate })),
-    successMetrics: [smart?.measurable, smart?.timeBound ? `Deadline: ${smart.timeBound}` : null].filter((metric): metric is string => Boolean(metric)),
+    actionPlan: steps.map((s) => ({ title: s.title, dueDate: s.dueDate })),
+    successMetrics: [smart?.measurable, smart?.timeBound ? `By ${smart.timeBound.trim().replace(/[\s.]+$/, '')}` : null].filter((metric): metric is string => Boolean(metric)),
     supportAndAccountability: [
-      startingPoint?.resources.length ? `Resources you named: ${startingPoint.resources.join('; ')}.` : null,
-      finish?.contingencyPlans.length ? `If things get in the way: ${finish.contingencyPlans.join('; ')}.` : null,
+      startingPoint?.resources.length ? `What you can draw on: ${joinList(startingPoint.resources)}.` : null,
+      ifThen.length ? `Your plan if something gets in the way — ${joinList(ifThen.filter((x): x is string => Boolean(x)))}.` : null,
       'Your next Check In starts with how these actions went.',
     ]
       .filter(Boolean)
-      .join(' '),
+      .join(' ')
+      .slice(0, 1000),
   }
 }
 

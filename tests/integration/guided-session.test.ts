@@ -107,7 +107,7 @@ describe('a guided session from Check In to action plans', () => {
       goalStatement: 'Run 5k without stopping by the end of next month',
       actionSteps: [
         { title: 'Buy running shoes', dueDate: inAWeek, priority: null },
-        { title: 'Run three times a week until', dueDate: inTwoWeeks },
+        { title: 'Run three times a week', dueDate: inTwoWeeks },
       ],
       obstacles: ['Rain'],
     })
@@ -124,9 +124,24 @@ describe('a guided session from Check In to action plans', () => {
     expect(first.summary.goalStatement).toBe('Run 5k without stopping by the end of next month')
     expect(first.summary.actionPlan).toEqual([
       { title: 'Buy running shoes', dueDate: inAWeek },
-      { title: 'Run three times a week until', dueDate: inTwoWeeks },
+      { title: 'Run three times a week', dueDate: inTwoWeeks },
     ])
-    expect(first.summary.executiveSummary).toContain('Getting fit again')
+    // Bug 6 (issue 9): what was said, in the client's words — no counts, no doubled or
+    // missing full stops, strengths, obstacles and ratings included, insights once each.
+    expect(first.summary.executiveSummary).toBe(
+      'You came to talk about Getting fit again. In your words: I stopped exercising after the move and feel sluggish. ' +
+        'You put where things stand at 4 out of 10. You named your strengths: Stubborn and Like mornings. ' +
+        'What stands in the way: Long workdays. The options you saw: Run before work and Join a club. ' +
+        'What is really in the way, as you said: I never plan it. ' +
+        'Your goal: Run 5k without stopping by the end of next month. ' +
+        `You agreed to Buy running shoes by ${inAWeek} and Run three times a week by ${inTwoWeeks}. ` +
+        'You rated the session 9 out of 10. Your next steps feel 8 out of 10 clear.',
+    )
+    expect(first.summary.keyInsights).toEqual(['Mornings work best for me', 'I need mornings', 'Small steps beat big plans'])
+    expect(first.summary.supportAndAccountability).toBe(
+      'What you can draw on: A park nearby and a friend who runs. Your plan if something gets in the way — if Rain: Run on the treadmill at the gym. ' +
+        'Your next Check In starts with how these actions went.',
+    )
 
     const again = await ensureSummary(deps(), { userId, sessionId: firstSessionId })
     expect(again.generated).toBe(false)
@@ -137,7 +152,7 @@ describe('a guided session from Check In to action plans', () => {
     const plans = await listPlansForSession(testDb.db, { userId, sessionId: firstSessionId })
     expect(plans.map((p) => [p.title, p.timelineEnd, p.status])).toEqual([
       ['Buy running shoes', inAWeek, 'pending'],
-      ['Run three times a week until', inTwoWeeks, 'pending'],
+      ['Run three times a week', inTwoWeeks, 'pending'],
     ])
     // Bug 2 (issue 9): each plan's SMART criteria are the client's own Finish answers.
     for (const plan of plans) {
@@ -176,7 +191,7 @@ describe('a guided session from Check In to action plans', () => {
     expect(draft).toMatchObject({
       previousActionsReview: [
         { title: 'Buy running shoes', progress: 'done' },
-        { title: 'Run three times a week until', progress: 'partly', whatGotInTheWay: 'Partly — the rain got in the way' },
+        { title: 'Run three times a week', progress: 'partly', whatGotInTheWay: 'Partly — the rain got in the way' },
       ],
     })
     await saveStageFields(deps(), { userId, sessionId, stage: 1, fields: draft })
