@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { getActiveSession, listSessions } from '#lib/coaching/sessions'
 import { stageInfo } from '#lib/coaching/stages.shared'
+import { countOf } from '#lib/words.shared'
 import { listOpenActionPlans } from '#lib/plans/action-plans'
 import { listPrograms } from '#lib/programs/programs'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -132,7 +133,7 @@ export default function Dashboard() {
                     {program.name}
                   </Link>
                   <span className="text-sm text-slate-600">
-                    {program.myRole === 'coach' ? `You coach · ${program.clientCount ?? 0} clients` : 'You are a client'}
+                    {program.myRole === 'coach' ? `You coach · ${countOf(program.clientCount ?? 0, 'client')}` : 'You are a client'}
                   </span>
                 </li>
               ))}

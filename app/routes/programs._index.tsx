@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { createProgram, listPrograms, programNameSchema } from '#lib/programs/programs'
+import { countOf } from '#lib/words.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, SubmitButton, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
@@ -50,7 +51,7 @@ export default function Programs() {
                 </Link>
                 <span className="text-sm text-slate-600">
                   {program.myRole === 'coach'
-                    ? `Coach · ${program.coachCount} coach${program.coachCount === 1 ? '' : 'es'}, ${program.clientCount ?? 0} client${program.clientCount === 1 ? '' : 's'}`
+                    ? `Coach · ${countOf(program.coachCount, 'coach', 'coaches')}, ${countOf(program.clientCount ?? 0, 'client')}`
                     : 'Client'}
                 </span>
               </li>

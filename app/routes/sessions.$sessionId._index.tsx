@@ -415,7 +415,7 @@ function StagePanel({
       </Card>
 
       <div className="flex flex-col gap-6">
-        {stage.number === memoryStage && (memory.length > 0 || runnable) ? <MemoryPanel memory={memory} editable={runnable && !stage.completedAt} /> : null}
+        {stage.number === memoryStage && (memory.length > 0 || runnable) ? <MemoryPanel memory={memory} editable={runnable && !stage.completedAt} forCoach={session.viewerRole === 'coach'} clientName={session.clientName} /> : null}
 
         {coachLed && runnable ? (
           <Card title="Co-pilot">
@@ -497,11 +497,23 @@ function StagePanel({
   )
 }
 
-function MemoryPanel({ memory, editable }: { memory: { id: string; kind: string; text: string }[]; editable: boolean }) {
+function MemoryPanel({
+  memory,
+  editable,
+  forCoach,
+  clientName,
+}: {
+  memory: { id: string; kind: string; text: string }[]
+  editable: boolean
+  forCoach: boolean
+  clientName: string
+}) {
   return (
     <Card title="What your coach remembers">
       <p className="mb-3 text-sm text-slate-600">
-        This is everything the coach is told about before today. {editable ? 'Edit or remove anything before you answer.' : ''}
+        {forCoach
+          ? `What ${clientName} carries over from before: their open actions and the last summary.`
+          : `This is everything the coach is told about before today. ${editable ? 'Edit or remove anything before you answer.' : ''}`}
       </p>
       {memory.length === 0 ? (
         <p className="text-sm text-slate-600">Nothing — this is a fresh start.</p>

@@ -167,7 +167,12 @@ export default function SummaryPage() {
           ) : null}
           {!upToDate && session.viewerRuns ? <Notice>The session changed after this summary was written.</Notice> : null}
           <SummaryView summary={summary} />
-          {ai.on ? <p className="text-xs text-slate-500">Written with AI from your own answers. Not medical, legal or therapeutic advice.</p> : null}
+          {ai.on ? (
+            <p className="text-xs text-slate-500">
+              Written with AI from {session.sessionType === 'coach_led' ? (session.viewerRole === 'coach' ? 'your notes' : 'your coach’s notes') : 'your own answers'}. Not
+              medical, legal or therapeutic advice.
+            </p>
+          ) : null}
 
           {isDraft ? (
             <Card title="Edit before releasing">

@@ -52,6 +52,7 @@ export function describeAiMode(model: ChatModel | null): { on: boolean; label: s
     : {
         on: false,
         label:
-          'AI is off: you are in guided mode, with scripted questions. To turn the AI coach on, start the app with OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL and AI_MODEL (a local server such as Ollama).',
+          // Said to the person coached; how to turn the AI on is for whoever runs the app (the start-up log and the README).
+          'AI is off: you are in guided mode, with scripted questions. Answer each one in your own words.',
       }
 }
