@@ -80,6 +80,10 @@ export function createServer(parts: ServerParts): express.Express {
     (_req, res, next) => {
       // Pages and data can hold personal information: never store them in a shared cache.
       res.setHeader('Cache-Control', 'private, no-store')
+      // A route that says how it may be cached (the calendar feed) replaces this default: the
+      // Remix adapter appends each header, which would otherwise send two Cache-Control headers.
+      const append = res.append.bind(res)
+      res.append = (field, value) => (field.toLowerCase() === 'cache-control' && value !== undefined ? res.set(field, value) : append(field, value))
       next()
     },
     createRequestHandler({

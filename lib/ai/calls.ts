@@ -42,15 +42,22 @@ export interface AiFailure {
   retryable: boolean
 }
 
-/** What to tell the person when a model call fails, by cause. Nothing they typed is lost in any of these. */
-export function describeAiFailure(error: unknown): AiFailure {
+/**
+ * What to tell the person when a model call fails, by cause, and what was kept: a chat turn
+ * has stored the client's message ("What you wrote is saved"); a structured call (drafting
+ * a stage's fields, the summary, the plans) changed nothing. Saying the first where nothing
+ * was typed is wrong, so the caller says which.
+ */
+export function describeAiFailure(error: unknown, kept: 'message' | 'nothing' = 'nothing'): AiFailure {
+  const tryAgain = (cause: string, when = 'try again') =>
+    `${cause} ${kept === 'message' ? `What you wrote is saved; ${when}.` : `Nothing was changed; ${when}.`}`
   const cause = RetryError.isInstance(error) ? error.lastError : error
   if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) {
-    return { message: 'The AI coach took too long to answer. What you wrote is saved; try again.', retryable: true }
+    return { message: tryAgain('The AI coach took too long to answer.'), retryable: true }
   }
   if (APICallError.isInstance(cause)) {
     if (cause.statusCode === 429) {
-      return { message: 'The AI service is busy right now (rate limited). What you wrote is saved; try again in a minute.', retryable: true }
+      return { message: tryAgain('The AI service is busy right now (rate limited).', 'try again in a minute'), retryable: true }
     }
     if (cause.statusCode === 401 || cause.statusCode === 403) {
       return { message: 'The AI service refused the app’s key. Ask whoever runs Stagecoach to check OPENAI_API_KEY.', retryable: false }
@@ -60,21 +67,21 @@ export function describeAiFailure(error: unknown): AiFailure {
     }
     if (cause.statusCode === 200) {
       // The answer started, then the connection broke.
-      return { message: 'The AI coach’s reply was cut off. What you wrote is saved; try again.', retryable: true }
+      return { message: tryAgain('The AI coach’s reply was cut off.'), retryable: true }
     }
     if (cause.statusCode !== undefined && cause.statusCode >= 500) {
-      return { message: 'The AI service had a problem. What you wrote is saved; try again.', retryable: true }
+      return { message: tryAgain('The AI service had a problem.'), retryable: true }
     }
   }
   if (NoObjectGeneratedError.isInstance(error)) {
     return { message: 'The AI coach’s answer did not have the expected shape, so nothing was saved. Try again.', retryable: true }
   }
-  return { message: 'The AI coach could not be reached. What you wrote is saved; try again.', retryable: true }
+  return { message: tryAgain('The AI coach could not be reached.'), retryable: true }
 }
 
-/** A model failure as an AppError, for actions that show it in a form. */
+/** A structured call's failure as an AppError, for actions that show it in a form: nothing was changed. */
 export function aiFailureAsAppError(error: unknown): AppError {
-  return new AppError('unavailable', describeAiFailure(error).message)
+  return new AppError('unavailable', describeAiFailure(error, 'nothing').message)
 }
 
 function timeoutSignal(ai: ChatModel, signal?: AbortSignal): AbortSignal {
@@ -173,5 +180,5 @@ export function describeReplyFailure(error: unknown): AiFailure {
   if (error instanceof EmptyReplyError) {
     return { message: 'The AI coach sent an empty reply. What you wrote is saved; try again.', retryable: true }
   }
-  return describeAiFailure(error)
+  return describeAiFailure(error, 'message')
 }

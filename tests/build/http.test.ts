@@ -11,6 +11,7 @@ import { createServer } from '~/server/create-server'
 import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import type { Database } from '#lib/db/database'
 import { parseEnv } from '#lib/env'
+import { resetCalendarFeed } from '#lib/plans/calendar'
 import { createInvite, createProgram } from '#lib/programs/programs'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 import { allowConsoleError } from '../support/setup'
@@ -67,6 +68,16 @@ describe('every page', () => {
     expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
     expect(response.headers.get('cache-control')).toBe('private, no-store')
     expect(response.headers.get('x-powered-by')).toBeNull()
+  })
+
+  it('a route that says how it may be cached replaces the default, not adds a second Cache-Control (bug 9, issue 9)', async () => {
+    const userId = await createUser(testDb.db)
+    const token = await resetCalendarFeed(testDb.db, { userId })
+    const response = await fetch(`${baseUrl}/calendar/${token}.ics`)
+    expect(response.status).toBe(200)
+    // Headers.get joins repeated headers with ", "; one header reads back exactly.
+    expect(response.headers.get('cache-control')).toBe('private, max-age=300')
+    expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8')
   })
 
   it('gets a fresh CSP nonce each time, and the page’s scripts carry it', async () => {

@@ -226,6 +226,9 @@ describe('when the model fails, the user sees why, can retry, and nothing is los
     expect(error.message).toBe('The AI coach’s answer did not have the expected shape, so nothing was saved. Try again.')
     fake.next({ kind: 'object', value: { presenceLevel: 'very', emotionalState: 3 } })
     await caught(draftStageFields(deps, { userId, sessionId, stage: 1 }))
+    // Bug 9 (issue 9): a failed draft changed nothing; it does not claim something typed was saved.
+    fake.next({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 })
+    expect((await caught(draftStageFields(deps, { userId, sessionId, stage: 1 }))).message).toBe('The AI service had a problem. Nothing was changed; try again.')
     const session = await getSession(testDb.db, { userId, sessionId })
     expect(session.stages[0]?.responses.fieldsDraft).toBeNull()
     await testDb.db.asUser(userId, (tx) => tx.query('update public.coaching_sessions set cancelled_at = now() where id = $1', [sessionId]))
@@ -241,7 +244,7 @@ describe('when the model fails, the user sees why, can retry, and nothing is los
     await completeSession(testDb.db, { userId, sessionId })
 
     fake.next({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 500 })
-    expect((await caught(ensureSummary(deps, { userId, sessionId }))).message).toBe('The AI service had a problem. What you wrote is saved; try again.')
+    expect((await caught(ensureSummary(deps, { userId, sessionId }))).message).toBe('The AI service had a problem. Nothing was changed; try again.')
     expect(await getSummary(deps, { userId, sessionId })).toBeNull()
 
     await ensureSummary(deps, { userId, sessionId })
