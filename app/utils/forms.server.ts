@@ -1,5 +1,8 @@
+import type { SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
+import type { $ZodType } from 'zod/v4/core'
 import { isAppError } from '#lib/errors'
 
 /**
@@ -63,3 +66,33 @@ export function appErrorToFormFailure(formData: FormData, error: unknown) {
   })
 }
 
+
+/**
+ * Conform: the submission of a form parsed with the form's own Zod schema (the one its
+ * component validates with). `reply()` carries the errors and what was typed back to the form.
+ */
+type ReplyOptions = { formErrors?: string[]; fieldErrors?: Record<string, string[]>; resetForm?: boolean }
+
+export async function readSubmission<Schema extends $ZodType>(request: Request, schema: Schema) {
+  return parseWithZod(await request.formData(), { schema })
+}
+
+/** A submission that did not pass its schema: the form shows each error on its input. */
+export function invalidSubmission(submission: { reply(): SubmissionResult<string[]> }) {
+  return data({ result: submission.reply() }, { status: 400 })
+}
+
+/** An AppError from lib/ as the form's errors (its message for the form, its fields' on theirs); anything else is a 500. */
+export function submissionFailure(submission: { reply(options?: ReplyOptions): SubmissionResult<string[]> }, error: unknown) {
+  if (!isAppError(error)) throw error
+  return data({ result: submission.reply({ formErrors: [error.message], fieldErrors: conformPaths(error.fieldErrors) }) }, { status: error.status })
+}
+
+/** lib/ names nested fields "actionSteps.0.dueDate"; Conform names them "actionSteps[0].dueDate". */
+function conformPaths(fieldErrors: Record<string, string[] | undefined> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [path, messages] of Object.entries(fieldErrors ?? {})) {
+    if (messages?.length) out[path.replace(/\.(\d+)(?=\.|$)/g, '[$1]')] = messages
+  }
+  return out
+}
