@@ -1,5 +1,6 @@
 import { fillTemplate, loadStagePrompt } from '../ai/prompts'
 import { isoDateSchema } from '../dates.shared'
+import { openActionTitle } from './memory'
 import { newMessage, type MemoryItem } from './responses'
 import type { Message } from './turn-protocol.shared'
 import { stageFieldSchemas, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type FieldSpec, type StageNumber } from './stages.shared'
@@ -26,14 +27,11 @@ export function guidedQuestions(stage: StageNumber, memory: MemoryItem[]): Plann
       .filter((item) => item.kind === 'open_action')
       .map((item) => ({
         field: `${reviewFieldPrefix}${item.actionPlanId ?? item.id}`,
-        question: fillTemplate(question, { title: titleOf(item) }),
+        question: fillTemplate(question, { title: openActionTitle(item) }),
       }))
   })
 }
 
-function titleOf(item: MemoryItem): string {
-  return item.text.replace(/\s*\([^)]*\)\s*$/, '')
-}
 
 /** The guided coach's next message: the next unasked question, or a prompt to finish the stage. */
 export function nextGuidedMessage(stage: StageNumber, transcript: Message[], memory: MemoryItem[]): Message {
@@ -127,7 +125,7 @@ function fieldFromAnswers(spec: FieldSpec, answers: Map<string, string>, memory:
         .flatMap((item) => {
           const reviewAnswer = answers.get(`${reviewFieldPrefix}${item.actionPlanId ?? item.id}`)
           if (!reviewAnswer) return []
-          return [{ actionPlanId: item.actionPlanId, title: titleOf(item).slice(0, 200), progress: parseProgress(reviewAnswer), whatGotInTheWay: parseText(reviewAnswer, 1000) }]
+          return [{ actionPlanId: item.actionPlanId, title: openActionTitle(item), progress: parseProgress(reviewAnswer), whatGotInTheWay: parseText(reviewAnswer, 1000) }]
         })
   }
 }

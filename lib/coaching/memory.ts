@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Tx } from '../db/database'
 import type { MemoryItem } from './responses'
+import type { ActionReview } from './stages.shared'
 import { readSummary } from './summary-schema'
 
 /**
@@ -40,4 +41,22 @@ export async function buildMemory(tx: Tx, { clientId, excludeSessionId }: { clie
     })
   }
   return items
+}
+
+/** An open action's title, without the status and date shown beside it in memory. */
+export function openActionTitle(item: MemoryItem): string {
+  return item.text.replace(/\s*\([^)]*\)\s*$/, '').slice(0, 200)
+}
+
+/**
+ * Check In's review rows: exactly the open plans the client let the coach remember, keyed by
+ * their ids, each with what was said about it (or "not discussed"). A review of any other
+ * plan — invented by a model, or of a plan removed from memory — is dropped.
+ */
+export function reviewRowsFor(memory: MemoryItem[], reviews: readonly ActionReview[]): ActionReview[] {
+  return memory.flatMap((item) => {
+    if (item.kind !== 'open_action' || !item.actionPlanId) return []
+    const said = reviews.find((review) => review.actionPlanId === item.actionPlanId)
+    return [{ actionPlanId: item.actionPlanId, title: openActionTitle(item), progress: said?.progress ?? null, whatGotInTheWay: said?.whatGotInTheWay ?? null }]
+  })
 }

@@ -4,6 +4,7 @@ import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
+import { reviewRowsFor } from './memory'
 import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
 import { appendMessages, completeStage, newMessage, openStage, setResponsesKey } from './responses'
 import { recordActionReviews } from '../plans/action-plans'
@@ -66,6 +67,7 @@ export async function draftStageFields(
     const { value } = await generateStructured(deps.ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[slug] })
     draft = value
   }
+  if ('previousActionsReview' in draft) draft = { ...draft, previousActionsReview: reviewRowsFor(memory, draft.previousActionsReview) }
   await deps.db.asUser(userId, async (tx) => {
     const saved = await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: draft })
     if (!saved) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
@@ -90,8 +92,13 @@ export async function saveStageFields(
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
     findStage(session, stage)
-    await completeStage(tx, { sessionId, stage, fields: parsed.data })
-    if ('previousActionsReview' in parsed.data) await recordActionReviews(tx, parsed.data.previousActionsReview)
+    // Reviews count only for plans the client let the coach remember (bug 3, issue 9).
+    const fields =
+      'previousActionsReview' in parsed.data
+        ? { ...parsed.data, previousActionsReview: reviewRowsFor(memoryOf(session), parsed.data.previousActionsReview) }
+        : parsed.data
+    await completeStage(tx, { sessionId, stage, fields })
+    if ('previousActionsReview' in fields) await recordActionReviews(tx, fields.previousActionsReview)
     const next = nextStage(stage)
     if (next) {
       await openStage(tx, { sessionId, stage: next, opening: stageOpening(next, session.sessionType) })

@@ -12,7 +12,7 @@ import { getChatModel, type ChatModel } from '#lib/ai/model'
 import { runTurn } from '#lib/coaching/conversation'
 import type { TurnEvent } from '#lib/coaching/turn-protocol.shared'
 import { completeSession, getSession, startSession } from '#lib/coaching/sessions'
-import { draftStageFields, saveStageFields } from '#lib/coaching/stage-work'
+import { draftStageFields, saveStageFields, updateMemoryItem } from '#lib/coaching/stage-work'
 import type { StageNumber } from '#lib/coaching/stages.shared'
 import { ensureSummary, getSummary } from '#lib/coaching/summary'
 import type { Database } from '#lib/db/database'
@@ -318,5 +318,82 @@ describe('prompt injection', () => {
     expect(await countAll(`public.action_plans where user_id = '${victim}'`)).toBe(before.victimPlans)
     expect(await countAll(`public.action_plans where user_id <> '${userId}'`)).toBe(before.plans)
     expect(await countAll(`public.action_plans where user_id = '${userId}' and title = 'pwned'`)).toBe(0)
+  })
+})
+
+describe('Check In’s review of last time’s actions (bug 3, issue 9)', () => {
+  async function planFor(userId: string, title: string): Promise<string> {
+    const [row] = await testDb.db.asUser(userId, (tx) =>
+      tx.query<{ id: string }>(`insert into public.action_plans (user_id, title) values ($1, $2) returning id`, [userId, title]),
+    )
+    return row!.id
+  }
+
+  it('a first session: the draft reviews nothing, whatever the model invents', async () => {
+    const userId = await createUser(testDb.db)
+    const deps = { db: testDb.db, ai: compatible() }
+    const sessionId = await newSession(userId)
+    await say(deps, userId, sessionId, 1, 'I feel fine, a 7.')
+    fake.next({
+      kind: 'object',
+      value: {
+        presenceLevel: 7,
+        emotionalState: 'fine',
+        previousActionsReview: [
+          { actionPlanId: randomUUID(), title: 'Sample title 1', progress: 'done', whatGotInTheWay: null },
+          { actionPlanId: null, title: 'Sample title 2', progress: 'partly', whatGotInTheWay: null },
+        ],
+        readinessScore: 8,
+      },
+    })
+    const draft = await draftStageFields(deps, { userId, sessionId, stage: 1 })
+    expect(draft).toMatchObject({ previousActionsReview: [] })
+  })
+
+  it('the rows are exactly the remembered open plans, by id; a plan removed from memory is never marked done', async () => {
+    const userId = await createUser(testDb.db)
+    const kept = await planFor(userId, 'Buy running shoes')
+    const removed = await planFor(userId, 'Call the gym')
+    const deps = { db: testDb.db, ai: compatible() }
+    const sessionId = await newSession(userId)
+    const memory = (await getSession(testDb.db, { userId, sessionId })).stages[0]!.responses.memory
+    const removedItem = memory.find((item) => item.actionPlanId === removed)!
+    await updateMemoryItem(testDb.db, { userId, sessionId, itemId: removedItem.id, text: null })
+
+    await say(deps, userId, sessionId, 1, 'Bought the shoes!')
+    fake.next({
+      kind: 'object',
+      value: {
+        presenceLevel: 7,
+        emotionalState: 'good',
+        previousActionsReview: [{ actionPlanId: removed, title: 'Call the gym', progress: 'done', whatGotInTheWay: null }],
+        readinessScore: 8,
+      },
+    })
+    const draft = await draftStageFields(deps, { userId, sessionId, stage: 1 })
+    // One row per remembered plan, the model's word kept only for plans it was told about.
+    expect(draft).toMatchObject({ previousActionsReview: [{ actionPlanId: kept, title: 'Buy running shoes', progress: null, whatGotInTheWay: null }] })
+
+    // Saving a review of the removed plan (a tampered form) changes nothing about it.
+    await saveStageFields(deps, {
+      userId,
+      sessionId,
+      stage: 1,
+      fields: {
+        presenceLevel: 7,
+        emotionalState: 'good',
+        previousActionsReview: [
+          { actionPlanId: kept, title: 'Buy running shoes', progress: 'done', whatGotInTheWay: null },
+          { actionPlanId: removed, title: 'Call the gym', progress: 'done', whatGotInTheWay: null },
+        ],
+        readinessScore: 8,
+      },
+    })
+    const statuses = await testDb.db.asUser(userId, (tx) =>
+      tx.query<{ id: string; status: string }>('select id, status from public.action_plans where id = any($1::uuid[])', [[kept, removed]]),
+    )
+    expect(Object.fromEntries(statuses.map((row) => [row.id, row.status]))).toEqual({ [kept]: 'completed', [removed]: 'pending' })
+    const saved = (await getSession(testDb.db, { userId, sessionId })).stages[0]!.responses.fields
+    expect(saved).toMatchObject({ previousActionsReview: [{ actionPlanId: kept, progress: 'done' }] })
   })
 })
