@@ -498,13 +498,13 @@ function toFormFields(fields: Record<string, unknown>): Record<string, string> {
   const form: Record<string, string> = {}
   const scalar = (value: unknown) => (value === null || value === undefined ? '' : String(value))
   for (const [key, value] of Object.entries(fields)) {
-    const name = `fields.${key}`
+    const name = key
     if (Array.isArray(value)) {
       if (value.every((item) => typeof item !== 'object' || item === null)) {
         form[name] = value.map(scalar).join('\n')
       } else {
         value.forEach((item: Record<string, unknown>, index) => {
-          for (const [field, fieldValue] of Object.entries(item)) form[`${name}.${index}.${field}`] = scalar(fieldValue)
+          for (const [field, fieldValue] of Object.entries(item)) form[`${name}[${index}].${field}`] = scalar(fieldValue)
         })
       }
     } else if (value !== null && typeof value === 'object') {
@@ -536,8 +536,7 @@ async function wholeSession(baseUrl: string, fake: InstrumentedFake, target: Tar
   const cookie = user.cookie
   const callsBefore = fake.fake.calls.length
   const sessionId = await startSession(baseUrl, cookie)
-  await followRedirect(baseUrl, `/sessions/${sessionId}`, cookie)
-  const here = `/sessions/${sessionId}`
+  await followRedirect(baseUrl, `/sessions/${sessionId}/stages/1`, cookie)
   const appUsage = { inputTokens: 0, outputTokens: 0, turnsWithUsage: 0 }
   let turns = 0
 
@@ -553,23 +552,26 @@ async function wholeSession(baseUrl: string, fake: InstrumentedFake, target: Tar
       }
     }
 
+    const here = `/sessions/${sessionId}/stages/${stage}`
     const beforeDraft = fake.fake.calls.length
-    const drafted = await postForm(baseUrl, here, { intent: 'finish-stage', stage: String(stage) }, cookie)
-    expectRedirect(`stage ${stage}: POST ${here} (intent=finish-stage)`, drafted, new RegExp(`^${here}\\?stage=${stage}$`))
-    await followRedirect(baseUrl, drafted.location!, cookie)
+    // What the Finish stage fetcher posts; the page then shows the draft for review.
+    const drafted = await postForm(baseUrl, here, { intent: 'finish-stage' }, cookie)
+    if (drafted.status !== 200) throw new Error(`stage ${stage}: POST ${here} (intent=finish-stage) answered ${drafted.status}; ${describeBody(drafted.body)}`)
+    await followRedirect(baseUrl, here, cookie)
     const draftCalls = fake.fake.calls.slice(beforeDraft).filter((call) => kindOf(call) === 'field extraction')
     const draftCall = draftCalls.at(-1)
     if (!draftCall) throw new Error(`stage ${stage}: Finish stage made no field-extraction call to the model`)
     // What the fake answered is what the app drafted; submit it as the review form would.
     const draft = scriptedObject(draftCall) as Record<string, unknown>
 
-    const saved = await postForm(baseUrl, here, { intent: 'save-fields', stage: String(stage), ...toFormFields(draft) }, cookie)
-    expectRedirect(`stage ${stage}: POST ${here} (intent=save-fields)`, saved, new RegExp(`^${here}\\?stage=${nextStage(stage) ?? stage}$`))
+    const saved = await postForm(baseUrl, here, { intent: 'save-fields', ...toFormFields(draft) }, cookie)
+    expectRedirect(`stage ${stage}: POST ${here} (intent=save-fields)`, saved, new RegExp(`^/sessions/${sessionId}/stages/${nextStage(stage) ?? stage}$`))
     await followRedirect(baseUrl, saved.location!, cookie)
   }
 
-  const completed = await postForm(baseUrl, here, { intent: 'complete' }, cookie)
-  expectRedirect(`POST ${here} (intent=complete)`, completed, new RegExp(`^${here}/summary$`))
+  const here = `/sessions/${sessionId}`
+  const completed = await postForm(baseUrl, `${here}/status`, { intent: 'complete' }, cookie)
+  expectRedirect(`POST ${here}/status (intent=complete)`, completed, new RegExp(`^${here}/summary$`))
   await followRedirect(baseUrl, completed.location!, cookie)
 
   // What the summary page's fetcher does when it opens on a completed session without a summary.
@@ -612,7 +614,7 @@ async function reopen(baseUrl: string, fake: InstrumentedFake, sessionId: string
   const paths = [
     `/sessions/${sessionId}`,
     `/sessions/${sessionId}/summary`,
-    ...[1, 2, 3, 4, 5].map((stage) => `/sessions/${sessionId}?stage=${stage}`),
+    ...stages.map((stage) => `/sessions/${sessionId}/stages/${stage.number}`),
     // What the browser fetches instead when it navigates there from another page (single fetch).
     `/sessions/${sessionId}.data`,
     `/sessions/${sessionId}/summary.data`,

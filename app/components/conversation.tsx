@@ -70,6 +70,7 @@ export function Conversation({
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<{ message: string; retryable: boolean } | null>(null)
   const endRef = useRef<HTMLDivElement>(null)
+  const inputRef = useRef<HTMLTextAreaElement>(null)
 
   const unsaved = [pending, answered].filter((m): m is TranscriptMessage => m !== null && !messages.some((saved) => saved.id === m.id))
   const shown = [...messages, ...unsaved]
@@ -114,6 +115,8 @@ export function Conversation({
       setBusy(false)
       setReply('')
       revalidator.revalidate()
+      // Back to the box: the Send button was disabled while the reply came in (bug 8, issue 9).
+      inputRef.current?.focus()
     }
   }
 
@@ -151,6 +154,14 @@ export function Conversation({
             </button>
           ) : null}
         </FormError>
+      ) : awaitingReply && !busy && !disabled ? (
+        // After a reload the failed reply's error is gone, but the message still waits for an answer (bug 4, issue 9).
+        <FormError>
+          <span>Your last message has no reply yet.</span>
+          <button type="button" className="ml-2 font-semibold underline" onClick={() => void send({ kind: 'retry' })}>
+            Try again
+          </button>
+        </FormError>
       ) : null}
 
       {aiOn ? (
@@ -165,6 +176,7 @@ export function Conversation({
             Your reply
           </label>
           <textarea
+            ref={inputRef}
             id={`message-${stage}`}
             name="text"
             rows={3}
@@ -179,7 +191,7 @@ export function Conversation({
           />
           <div className="flex flex-wrap items-center justify-between gap-2">
             <span id={`message-${stage}-hint`} className="text-xs text-slate-500">
-              Ctrl+Enter to send · {draft.length}/{maxMessageLength}
+              Enter adds a line · Ctrl+Enter (⌘+Enter on a Mac) sends · {draft.length}/{maxMessageLength}
             </span>
             <button
               type="submit"

@@ -1,10 +1,13 @@
 import { SelectField, TextAreaField, TextField } from './form'
 import { PriorityOptions } from './plan-badges'
 import { fieldSpecsOf, progressLabels, type FieldSpec } from '#lib/coaching/stages.shared'
-import { extraActionStepRows } from '~/utils/stage-form'
+
 
 type Fields = Record<string, unknown>
 type FieldErrors = Record<string, string[] | undefined>
+
+/** Blank rows offered for new action steps under the existing ones. */
+const extraActionStepRows = 2
 
 function asText(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : ''
@@ -22,11 +25,11 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {}
 }
 
-/** Errors for a field and anything under it (fields.actionSteps.0.dueDate → actionSteps). */
+/** Errors for a field and anything under it (actionSteps[0].dueDate → actionSteps), as "dueDate: …" lines. */
 function errorsFor(errors: FieldErrors, key: string): string[] | undefined {
   const found = Object.entries(errors)
-    .filter(([path]) => path === key || path.startsWith(`${key}.`))
-    .flatMap(([path, messages]) => (messages ?? []).map((message) => (path === key ? message : `${path.replace(`${key}.`, '')}: ${message}`)))
+    .filter(([path]) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`))
+    .flatMap(([path, messages]) => (messages ?? []).map((message) => (path === key ? message : `${path.slice(key.length).replace(/^[.[]/, '').replace(/^(\d+)\]\.?/, 'row $1: ')} ${message}`.trim())))
   return found.length > 0 ? found : undefined
 }
 
@@ -35,46 +38,57 @@ function progressLabelOf(progress: unknown): string {
   return found ? found[1] : 'not discussed'
 }
 
-/** The review form for a stage's fields: everything editable, prefilled with the draft. */
-export function StageFieldsForm({ slug, fields, errors = {} }: { slug: string; fields: Fields; errors?: FieldErrors }) {
+/** A stage's fields as the review form's values: lines for lists, text for numbers. */
+export function reviewFormValues(slug: string, fields: Fields): Record<string, unknown> {
+  return Object.fromEntries(
+    fieldSpecsOf(slug).map((spec) => {
+      const value = fields[spec.key]
+      if (spec.kind === 'list') return [spec.key, asList(value).join('\n')]
+      if (spec.kind === 'rating') return [spec.key, asText(value)]
+      if (spec.kind === 'actionSteps' || spec.kind === 'actionReviews') {
+        return [spec.key, asRecords(value).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, asText(v)])))]
+      }
+      if (spec.kind === 'smart') return [spec.key, Object.fromEntries(Object.entries(asRecord(value)).map(([k, v]) => [k, asText(v)]))]
+      return [spec.key, asText(value)]
+    }),
+  )
+}
+
+/**
+ * The review form's inputs for a stage's fields: everything editable, named the way
+ * Conform reads them (actionSteps[0].title), prefilled with `values` — the draft, or what
+ * was typed when the server sent the form back — and each error beside its input.
+ */
+export function StageFieldsForm({ slug, values, errors = {} }: { slug: string; values: Fields; errors?: FieldErrors }) {
   return (
     <div className="flex flex-col gap-5">
       {fieldSpecsOf(slug).map((spec) => (
-        <FieldEditor key={spec.key} spec={spec} value={fields[spec.key]} errors={errorsFor(errors, spec.key)} />
+        <FieldEditor key={spec.key} spec={spec} value={values[spec.key]} errors={errors} />
       ))}
     </div>
   )
 }
 
-function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown; errors?: string[] }) {
-  const name = `fields.${spec.key}`
+function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown; errors: FieldErrors }) {
+  const name = spec.key
+  const own = errorsFor(errors, spec.key)
   switch (spec.kind) {
     case 'rating':
-      return (
-        <TextField label={spec.label} name={name} type="number" inputMode="numeric" min={1} max={10} defaultValue={asText(value)} errors={errors} />
-      )
+      return <TextField label={spec.label} name={name} type="number" inputMode="numeric" min={1} max={10} defaultValue={asText(value)} errors={own} />
     case 'text':
-      return <TextAreaField label={spec.label} name={name} rows={2} maxLength={spec.max} defaultValue={asText(value)} errors={errors} />
-    case 'list':
-      return (
-        <TextAreaField
-          label={spec.label}
-          name={name}
-          rows={Math.max(2, asList(value).length + 1)}
-          hint={spec.help}
-          defaultValue={asList(value).join('\n')}
-          errors={errors}
-        />
-      )
+      return <TextAreaField label={spec.label} name={name} rows={2} maxLength={spec.max} defaultValue={asText(value)} errors={own} />
+    case 'list': {
+      const text = Array.isArray(value) ? asList(value).join('\n') : asText(value)
+      return <TextAreaField label={spec.label} name={name} rows={Math.max(2, text.split('\n').length + 1)} hint={spec.help} defaultValue={text} errors={own} />
+    }
     case 'smart': {
       const smart = asRecord(value)
       return (
         <fieldset className="flex flex-col gap-3 rounded-md border border-slate-200 p-3">
           <legend className="px-1 text-sm font-semibold">{spec.label}</legend>
           {spec.parts.map(({ key, label }) => (
-            <TextField key={key} label={label} name={`${name}.${key}`} maxLength={1000} defaultValue={asText(smart[key])} />
+            <TextField key={key} label={label} name={`${name}.${key}`} maxLength={1000} defaultValue={asText(smart[key])} errors={errors[`${name}.${key}`]} />
           ))}
-          {errors ? <p className="text-sm text-red-700">{errors.join(' ')}</p> : null}
         </fieldset>
       )
     }
@@ -85,20 +99,26 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
         <fieldset className="flex flex-col gap-3 rounded-md border border-slate-200 p-3">
           <legend className="px-1 text-sm font-semibold">{spec.label}</legend>
           <p className="text-sm text-slate-600">{spec.help}</p>
-          {rows.map((step, index) => (
-            <div key={index} className="grid gap-2 border-b border-slate-100 pb-3 sm:grid-cols-[2fr_1fr_1fr]">
-              <TextField label={`Step ${index + 1}`} name={`${name}.${index}.title`} maxLength={200} defaultValue={asText(step.title)} />
-              <TextField label="Due date" name={`${name}.${index}.dueDate`} type="date" defaultValue={asText(step.dueDate)} />
-              <SelectField label="Priority" name={`${name}.${index}.priority`} defaultValue={asText(step.priority)}>
-                <option value="">—</option>
-                <PriorityOptions />
-              </SelectField>
-              <div className="sm:col-span-3">
-                <TextField label="Detail (optional)" name={`${name}.${index}.description`} maxLength={1000} defaultValue={asText(step.description)} />
-              </div>
-            </div>
-          ))}
-          {errors ? <p className="text-sm text-red-700">{errors.join(' ')}</p> : null}
+          {rows.map((step, index) => {
+            const row = `${name}[${index}]`
+            return (
+              // One step per row: the title gets the full width, so a step reads whole at any size (bug 5, issue 9).
+              <fieldset key={index} className="grid gap-2 border-b border-slate-100 pb-3 sm:grid-cols-2">
+                <legend className="sr-only">Action step {index + 1}</legend>
+                <div className="sm:col-span-2">
+                  <TextField label={`Step ${index + 1}`} name={`${row}.title`} maxLength={200} defaultValue={asText(step.title)} errors={errors[`${row}.title`]} />
+                </div>
+                <TextField label="Due date" name={`${row}.dueDate`} type="date" defaultValue={asText(step.dueDate)} errors={errors[`${row}.dueDate`]} />
+                <SelectField label="Priority" name={`${row}.priority`} defaultValue={asText(step.priority)} errors={errors[`${row}.priority`]}>
+                  <option value="">—</option>
+                  <PriorityOptions />
+                </SelectField>
+                <div className="sm:col-span-2">
+                  <TextField label="Detail (optional)" name={`${row}.description`} maxLength={1000} defaultValue={asText(step.description)} errors={errors[`${row}.description`]} />
+                </div>
+              </fieldset>
+            )
+          })}
         </fieldset>
       )
     }
@@ -115,22 +135,31 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
       return (
         <fieldset className="flex flex-col gap-3 rounded-md border border-slate-200 p-3">
           <legend className="px-1 text-sm font-semibold">{spec.label}</legend>
-          {reviews.map((review, index) => (
-            <div key={index} className="grid gap-2 border-b border-slate-100 pb-3 sm:grid-cols-[1fr_2fr]">
-              <input type="hidden" name={`${name}.${index}.actionPlanId`} value={asText(review.actionPlanId)} />
-              <input type="hidden" name={`${name}.${index}.title`} value={asText(review.title)} />
-              <SelectField label={asText(review.title)} name={`${name}.${index}.progress`} defaultValue={asText(review.progress)}>
-                <option value="">Not discussed</option>
-                {Object.entries(progressLabels).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </SelectField>
-              <TextField label="What got in the way" name={`${name}.${index}.whatGotInTheWay`} maxLength={1000} defaultValue={asText(review.whatGotInTheWay)} />
-            </div>
-          ))}
-          {errors ? <p className="text-sm text-red-700">{errors.join(' ')}</p> : null}
+          {reviews.map((review, index) => {
+            const row = `${name}[${index}]`
+            return (
+              <fieldset key={index} className="grid gap-2 border-b border-slate-100 pb-3 sm:grid-cols-[1fr_2fr]">
+                <legend className="sr-only">{asText(review.title)}</legend>
+                <input type="hidden" name={`${row}.actionPlanId`} value={asText(review.actionPlanId)} />
+                <input type="hidden" name={`${row}.title`} value={asText(review.title)} />
+                <SelectField label={asText(review.title)} name={`${row}.progress`} defaultValue={asText(review.progress)} errors={errors[`${row}.progress`]}>
+                  <option value="">Not discussed</option>
+                  {Object.entries(progressLabels).map(([progress, label]) => (
+                    <option key={progress} value={progress}>
+                      {label}
+                    </option>
+                  ))}
+                </SelectField>
+                <TextField
+                  label="What got in the way"
+                  name={`${row}.whatGotInTheWay`}
+                  maxLength={1000}
+                  defaultValue={asText(review.whatGotInTheWay)}
+                  errors={errors[`${row}.whatGotInTheWay`]}
+                />
+              </fieldset>
+            )
+          })}
         </fieldset>
       )
     }

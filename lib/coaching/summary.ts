@@ -46,6 +46,12 @@ function joinList(items: readonly string[]): string {
   return clean.length <= 1 ? (clean[0] ?? '') : `${clean.slice(0, -1).join(', ')} and ${clean.at(-1)}`
 }
 
+/** "By 31 May" for a deadline, without doubling a "by" the client already wrote. */
+function byWhen(timeBound: string): string {
+  const text = timeBound.trim().replace(/[\s.]+$/, '')
+  return /^by\b/i.test(text) ? `By${text.slice(2)}` : `By ${text}`
+}
+
 /** Each distinct item once, first wording kept (insights often come back as learnings). */
 function distinct(items: readonly string[]): string[] {
   const seen = new Set<string>()
@@ -97,7 +103,7 @@ export function composeSummaryFromFields(session: SessionView): Summary {
       .map((item) => item.slice(0, 500)),
     goalStatement: finish?.goalStatement ?? '',
     actionPlan: steps.map((s) => ({ title: s.title, dueDate: s.dueDate })),
-    successMetrics: [smart?.measurable, smart?.timeBound ? `By ${smart.timeBound.trim().replace(/[\s.]+$/, '')}` : null].filter((metric): metric is string => Boolean(metric)),
+    successMetrics: [smart?.measurable, smart?.timeBound ? byWhen(smart.timeBound) : null].filter((metric): metric is string => Boolean(metric)),
     supportAndAccountability: [
       startingPoint?.resources.length ? `What you can draw on: ${joinList(startingPoint.resources)}.` : null,
       ifThen.length ? `Your plan if something gets in the way — ${joinList(ifThen.filter((x): x is string => Boolean(x)))}.` : null,

@@ -261,18 +261,18 @@ describe('from a finished session to a plan in progress', () => {
     const goalCard = card(page, 'Goal and success')
     expect(await goalCard.locator('xpath=.//dt[normalize-space()="Goal"]/following-sibling::dd[1]').textContent()).toBe(goal)
     expect(await goalCard.locator('xpath=.//dt[normalize-space()="SMART criteria"]/following-sibling::dd[1]//li').allTextContents()).toEqual([
-      'Specific: Buy new running shoes',
-      'Measurable: —',
-      'Achievable: —',
-      `Relevant: ${goal}`,
-      `Time-bound: ${shoesBy}`,
+      // Bug 2 (issue 9): the client's own Finish answers, not the step's title and dashes.
+      'Specific: Three runs of at least 30 minutes each week.',
+      'Measurable: Every run is logged in my running app.',
+      'Achievable: I did this last spring.',
+      'Relevant: I sleep better when I run.',
+      `Time-bound: By ${clubRunBy}`,
     ])
     const metrics = await goalCard.locator('xpath=.//dt[normalize-space()="Success metrics"]/following-sibling::dd[1]//li').allTextContents()
     expect(metrics[0]).toBe('Every run is logged in my running app.')
     expect(metrics).toHaveLength(2)
-    // The time-bound metric names the goal's date. (Guided mode words it "By By <date>": a bug in
-    // lib/coaching/summary.ts, which adds "By " to an answer that already starts with it.)
-    expect(metrics[1]).toContain(clubRunBy)
+    // The time-bound metric names the goal's date, once "By" (the answer already starts with it).
+    expect(metrics[1]).toBe(`By ${clubRunBy}`)
 
     expect(await historyEntries(page)).toEqual([expect.stringMatching(new RegExp(`— Created as Not started by ${person.name}$`))])
 

@@ -35,7 +35,7 @@ export async function startSessionFromDashboard(page: Page) {
   await page.getByRole('main').getByRole('link', { name: 'Start a session' }).click()
   await page.getByRole('heading', { level: 1, name: 'Start a session' }).waitFor()
   await page.getByRole('button', { name: 'Start session' }).click()
-  await page.waitForURL((url) => /^\/sessions\/[0-9a-f-]{36}$/.test(url.pathname))
+  await page.waitForURL((url) => /^\/sessions\/[0-9a-f-]{36}\/stages\/1$/.test(url.pathname))
   await stageHeading(page, 1, 'Check In').waitFor()
 }
 
