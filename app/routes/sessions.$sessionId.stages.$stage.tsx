@@ -93,6 +93,7 @@ export default function StagePage() {
   const coachLed = session.sessionType === 'coach_led'
   const { transcript, fields, fieldsDraft, memory } = stage.responses
   const reviewing = Boolean(fieldsDraft || (searchParams.get('edit') === '1' && fields))
+  const review = <ReviewCard session={session} stage={stage} runnable={writable} editing={searchParams.get('edit') === '1'} aiOn={ai.on} />
   return (
     <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
       <Card title={`Stage ${stage.number}: ${stage.name}`}>
@@ -130,8 +131,10 @@ export default function StagePage() {
           />
         ) : null}
         {coachLed && writable ? <CoPilotCard sessionId={session.id} stage={stage.number} aiOn={ai.on} /> : null}
-        <ReviewCard session={session} stage={stage} runnable={writable} editing={searchParams.get('edit') === '1'} aiOn={ai.on} />
+        {reviewing && writable ? null : review}
       </div>
+      {/* The review form takes the page's width: its rows (a step's title, its date) need room to read (bug 5, issue 9). */}
+      {reviewing && writable ? <div className="lg:col-span-2">{review}</div> : null}
     </div>
   )
 }
