@@ -78,8 +78,9 @@ export function createBuiltInAuth(db: Database, cookies: CookieSettings): AuthBa
       const rows = await db
         .asService((tx) =>
           tx.query<{ id: string }>(
-            `insert into auth.users (email, encrypted_password, raw_user_meta_data)
-             values ($1, $2, $3::jsonb)
+            // The auth server supplies user ids; auth.users.id has no default (as on Supabase).
+            `insert into auth.users (id, email, encrypted_password, raw_user_meta_data)
+             values (gen_random_uuid(), $1, $2, $3::jsonb)
              returning id`,
             [input.email, passwordHash, JSON.stringify({ display_name: input.displayName })],
           ),

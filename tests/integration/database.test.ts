@@ -3,6 +3,7 @@
  * work runs as, rollback on error, and migrations that are safe to repeat and to run
  * from two processes at once.
  */
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -76,7 +77,7 @@ describe(`units of work`, () => {
   it('turn database refusals into app errors and keep the driver error as the cause', async () => {
     const userId = await createUser(testDb.db)
     const error = await testDb.db
-      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [userId.replace(/.$/, '0')]))
+      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [randomUUID()]))
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AppError)
     expect((error as AppError).cause).toMatchObject({ code: '42501' })
