@@ -5,7 +5,7 @@ import type { Driver } from './database'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const migrationsDirectory = path.join(projectRoot, 'supabase/migrations')
-const bootstrapPath = path.join(projectRoot, 'lib/db/bootstrap.sql')
+export const bootstrapPath = path.join(projectRoot, 'lib/db/bootstrap.sql')
 
 export interface Migration {
   /** The timestamp prefix of the file name, e.g. 20261121000100. */
