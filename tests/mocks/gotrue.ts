@@ -1,6 +1,5 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import nodemailer from 'nodemailer'
 
 /**
@@ -306,7 +305,9 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions = {}): Promise<
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const address = server.address()
+  if (!address || typeof address === 'string') throw new Error('The fake GoTrue has no TCP port')
+  const { port } = address
 
   return {
     url: `http://127.0.0.1:${port}`,
