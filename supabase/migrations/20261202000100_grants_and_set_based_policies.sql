@@ -516,6 +516,13 @@ drop function private.is_program_member(uuid);
 create index program_invites_accepted_by_idx on public.program_invites (accepted_by) where accepted_by is not null;
 
 -- ─── table grants ────────────────────────────────────────────────────────────────────
+-- Databases set up by the old bootstrap (and older Supabase projects) hand the API roles
+-- every new table, sequence and function in public by default. From here on nothing is
+-- granted that a migration does not write.
+alter default privileges in schema public revoke all on tables from anon, authenticated, service_role;
+alter default privileges in schema public revoke all on sequences from anon, authenticated, service_role;
+alter default privileges in schema public revoke all on functions from anon, authenticated, service_role;
+
 revoke all on
   public.profiles, public.programs, public.program_members, public.program_invites,
   public.coaching_sessions, public.stage_responses, public.session_summary_drafts,

@@ -159,6 +159,35 @@ describe('migrations', () => {
   })
 })
 
+describe('a database set up by the old bootstrap', () => {
+  it('loses the default grants to the API roles: new tables get only what a migration grants', async () => {
+    const old = await openPgliteDriver()
+    try {
+      // What lib/db/bootstrap.sql did before the grants moved into the migrations (decision 007).
+      const [first, ...rest] = readMigrations()
+      const oldDefaults = {
+        version: '20261120000000',
+        name: 'old_bootstrap_defaults',
+        sql: `alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+              alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+              alter default privileges in schema public grant all on functions to anon, authenticated, service_role;`,
+      }
+      await migrate(old, { migrations: [oldDefaults, first!, ...rest] })
+      const later = { version: '29991231000000', name: 'later_table', sql: 'create table public.later_table (id int)' }
+      await migrate(old, { migrations: [later] })
+      const [grants] = await old.transaction((tx) =>
+        tx.query<{ anon: boolean; authenticated: boolean }>(
+          `select has_table_privilege('anon', 'public.later_table', 'SELECT') as anon,
+                  has_table_privilege('authenticated', 'public.later_table', 'SELECT') as authenticated`,
+        ),
+      )
+      expect(grants).toEqual({ anon: false, authenticated: false })
+    } finally {
+      await old.close()
+    }
+  })
+})
+
 describe('migrating from two places at once', () => {
   it('applies each migration exactly once', async () => {
     const serverUrl = process.env.DATABASE_URL
