@@ -132,6 +132,11 @@ export class EnvError extends StartupError {
   }
 }
 
+/** Keys, secrets and URLs with credentials in them (user:password@) are never printed. */
+function isSecret(name: string, value: string): boolean {
+  return name.includes('KEY') || name.includes('SECRET') || /\/\/[^/]*@/.test(value)
+}
+
 /** Parses an environment (normally `process.env`) or throws an EnvError naming each bad value. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source)
@@ -144,7 +149,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       const howToFix = howToFixByName.get(name)
       const given = source[name]
       const shown =
-        given === undefined ? 'is not set' : `is ${name.includes('KEY') || name.includes('SECRET') ? 'set' : JSON.stringify(given)}`
+        given === undefined ? 'is not set' : `is ${isSecret(name, given) ? 'set' : JSON.stringify(given)}`
       return issue.code === 'custom'
         ? `${name}: ${issue.message}`
         : `${name} ${shown} but ${issue.message.toLowerCase()}.${howToFix ? ` ${howToFix}` : ''}`

@@ -19,11 +19,11 @@ export const unconfirmedEmailMessage =
   'Check your inbox: confirm your email address with the link we sent you, then sign in.'
 const expiredLink = 'This link has expired or was already used. Ask for a new one.'
 
-function rateLimitedOr(error: AuthError, fallback: () => never): never {
+/** Supabase Auth's rate limits (requests, emails sent) reach the person as one message. */
+function throwIfRateLimited(error: AuthError): void {
   if (error.code === 'over_request_rate_limit' || error.code === 'over_email_send_rate_limit' || error.status === 429) {
     throw new AppError('rate_limited', 'Too many attempts. Wait a few minutes, then try again.')
   }
-  return fallback()
 }
 
 /**
@@ -93,9 +93,8 @@ export function createSupabaseAuth(settings: SupabaseAuthSettings): AuthBackend 
             email: ['An account with that email already exists.'],
           })
         }
-        rateLimitedOr(error, () => {
-          throw new AppError('invalid', error.message)
-        })
+        throwIfRateLimited(error)
+        throw new AppError('invalid', error.message)
       }
       if (!data.user) throw new AppError('unavailable', 'Supabase did not create the account. Try again.')
       return { userId: data.user.id, setCookies, needsEmailConfirmation: !data.session }
@@ -109,11 +108,7 @@ export function createSupabaseAuth(settings: SupabaseAuthSettings): AuthBackend 
       })
       if (error || !data.user) {
         if (error?.code === 'email_not_confirmed') throw new AppError('unconfirmed', unconfirmedEmailMessage)
-        if (error) {
-          rateLimitedOr(error, () => {
-            throw new AppError('invalid', wrongCredentials)
-          })
-        }
+        if (error) throwIfRateLimited(error)
         throw new AppError('invalid', wrongCredentials)
       }
       return { userId: data.user.id, setCookies }
@@ -134,9 +129,8 @@ export function createSupabaseAuth(settings: SupabaseAuthSettings): AuthBackend 
         options: { emailRedirectTo: confirmUrl },
       })
       if (error) {
-        rateLimitedOr(error, () => {
-          throw new AppError('unavailable', 'The confirmation email could not be sent. Try again in a moment.')
-        })
+        throwIfRateLimited(error)
+        throw new AppError('unavailable', 'The confirmation email could not be sent. Try again in a moment.')
       }
       return { setCookies }
     },
@@ -164,9 +158,8 @@ export function createSupabaseAuth(settings: SupabaseAuthSettings): AuthBackend 
         redirectTo: `${confirmUrl}?${new URLSearchParams({ next: '/reset-password' })}`,
       })
       if (error) {
-        rateLimitedOr(error, () => {
-          throw new AppError('unavailable', 'The reset email could not be sent. Try again in a moment.')
-        })
+        throwIfRateLimited(error)
+        throw new AppError('unavailable', 'The reset email could not be sent. Try again in a moment.')
       }
       return { setCookies, delivery: 'email' }
     },

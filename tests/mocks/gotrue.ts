@@ -211,7 +211,7 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions = {}): Promise<
           email,
           password: body.password,
           confirmedAt: options.confirmEmail ? null : new Date().toISOString(),
-          metadata: (body.data as Record<string, unknown>) ?? {},
+          metadata: typeof body.data === 'object' && body.data !== null ? { ...body.data } : {},
           createdAt: new Date().toISOString(),
         }
         users.set(email, user)
