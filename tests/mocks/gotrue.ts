@@ -22,6 +22,8 @@ export interface FakeGoTrueOptions {
   smtpUrl?: string
   /** Where links in emails lead when the request named no redirect (GoTrue's Site URL). */
   siteUrl?: string
+  /** Called for each new user, to write it to the database's auth.users as GoTrue does. */
+  onUserCreated?: (user: { id: string; email: string; displayName: string }) => Promise<void>
 }
 
 export interface FakeEmail {
@@ -215,6 +217,8 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions = {}): Promise<
           createdAt: new Date().toISOString(),
         }
         users.set(email, user)
+        const displayName = typeof user.metadata.display_name === 'string' ? user.metadata.display_name : email
+        await options.onUserCreated?.({ id: user.id, email, displayName })
         if (options.confirmEmail) {
           await sendEmail(user, 'signup', redirectTo, challenge)
           return { status: 200, json: userJson(user) }

@@ -93,12 +93,15 @@ let userCounter = 0
 /**
  * Creates a user the way sign-up does (a row in auth.users, whose trigger adds the
  * profile), with a placeholder password hash: tests that need real passwords go
- * through the auth backend instead.
+ * through the auth backend instead. On the Supabase shape the row is written as the auth
+ * server writes it (as supabase_auth_admin); a fake auth server passes its own id.
  */
-export async function createUser(db: Database, { displayName }: { displayName?: string } = {}): Promise<string> {
+export async function createUser(
+  db: Database,
+  { displayName, id = randomUUID(), email: givenEmail }: { displayName?: string; id?: string; email?: string } = {},
+): Promise<string> {
   userCounter += 1
-  const email = `user${userCounter}-${randomBytes(4).toString('hex')}@example.test`
-  const id = randomUUID()
+  const email = givenEmail ?? `user${userCounter}-${randomBytes(4).toString('hex')}@example.test`
   const name = displayName ?? `User ${userCounter}`
   const insertUser = userInserters.get(db)
   if (insertUser) {

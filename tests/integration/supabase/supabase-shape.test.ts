@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bootstrapPath, migrate } from '#lib/db/migrate'
 import { startApp } from '../../e2e/support/server'
 import { buildForProduction } from '../../support/production-build'
-import { createTestDatabase, type TestDatabase } from '../../support/database'
+import { startFakeGoTrue } from '../../mocks/gotrue'
+import { CookieJar } from '../../support/cookie-jar'
+import { createTestDatabase, createUser, type TestDatabase } from '../../support/database'
 import { supabaseMigrationRole } from '../../support/supabase-shape'
 
 let testDb: TestDatabase
@@ -86,17 +88,39 @@ describe('at start-up on Supabase', () => {
     expect(await catalogSnapshot()).toEqual(before)
   })
 
-  it('the app starts against it and answers /healthz', async () => {
+  it('the app starts against it with Supabase Auth, answers /healthz, and a new user reaches their dashboard', async () => {
+    // The fake auth server writes each new user to auth.users as GoTrue does (as
+    // supabase_auth_admin, with its own id); the profile trigger does the rest.
+    const gotrue = await startFakeGoTrue({
+      onUserCreated: async ({ id, email, displayName }) => {
+        await createUser(testDb.db, { id, email, displayName })
+      },
+    })
     await buildForProduction()
-    const app = await startApp({ env: { DATABASE_URL: testDb.url! } })
+    const app = await startApp({
+      env: { DATABASE_URL: testDb.url!, SUPABASE_URL: gotrue.url, SUPABASE_ANON_KEY: gotrue.anonKey },
+    })
     try {
-      const response = await fetch(`${app.baseUrl}/healthz`)
-      expect(response.status).toBe(200)
-      expect(await response.json()).toEqual({ status: 'ok', database: 'reachable' })
-      expect(app.output()).toContain('Stagecoach is running at')
+      const health = await fetch(`${app.baseUrl}/healthz`)
+      expect(health.status).toBe(200)
+      expect(await health.json()).toEqual({ status: 'ok', database: 'reachable' })
+      expect(app.output()).toContain('sign-in: Supabase Auth')
+
+      const signUp = await fetch(`${app.baseUrl}/signup`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Origin: app.baseUrl },
+        body: new URLSearchParams({ displayName: 'Noor Shape', email: 'noor@example.com', password: 'Correct-Horse-42', redirectTo: '/dashboard', inviteToken: '' }),
+      })
+      expect([signUp.status, signUp.headers.get('Location')]).toEqual([302, '/dashboard'])
+      const jar = new CookieJar().apply(signUp.headers.getSetCookie())
+      const dashboard = await fetch(`${app.baseUrl}/dashboard`, { headers: { Cookie: jar.header() ?? '' }, redirect: 'manual' })
+      expect(dashboard.status).toBe(200)
+      expect(await dashboard.text()).toContain('Noor Shape')
       expect(app.errorOutput()).toBe('')
     } finally {
       await app.stop()
+      await gotrue.close()
     }
   }, 180_000)
 })
