@@ -55,7 +55,7 @@ function service<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 /**
  * Runs a statement as an actor. "allowed" means it returned rows (writes use RETURNING);
  * "denied" means it touched nothing, or row-level security / privileges refused it
- * (SQLSTATE 42501). Any other error is a broken test, not a denial.
+ * (SQLSTATE 42501: an AppError for a policy's refusal, the raw error for a missing privilege). Any other error is a broken test, not a denial.
  */
 async function attempt(actor: Actor, sql: string, params: unknown[] = []): Promise<'allowed' | 'denied'> {
   try {
@@ -63,6 +63,8 @@ async function attempt(actor: Actor, sql: string, params: unknown[] = []): Promi
     return rows.length > 0 ? 'allowed' : 'denied'
   } catch (error) {
     if (error instanceof AppError && sqlState(error.cause) === '42501') return 'denied'
+    // No privilege at all (no grant, or a column that may not be updated).
+    if (sqlState(error) === '42501') return 'denied'
     throw error
   }
 }
@@ -692,7 +694,7 @@ describe('audit_log', () => {
         await tx.query('set local role service_role')
         return tx.query(`insert into public.audit_log (actor_id, action, entity_type) values ($1, 'x', 'session')`, [id.client])
       }),
-    ).rejects.toMatchObject({ kind: 'not_found' })
+    ).rejects.toMatchObject({ code: '42501' })
     // The allowed path: changing a plan's status makes the database write the entry.
     const written = () => count('public.audit_log', `entity_id = $1 and actor_id = $2 and action = 'action_plan.status_changed'`, [row.privatePlan, id.client])
     const before = await written()
@@ -713,7 +715,7 @@ describe('audit_log', () => {
         await tx.query('set local role service_role')
         return tx.query(`update public.audit_log set action = 'tampered' where id = $1`, [row.auditEntry])
       }),
-    ).rejects.toMatchObject({ kind: 'not_found' })
+    ).rejects.toMatchObject({ code: '42501' })
     const [owned] = await service((tx) =>
       tx.query(`update public.audit_log set metadata = '{"redacted": true}' where id = $1 returning id`, [row.auditEntry]),
     )
@@ -949,7 +951,7 @@ describe('columns that say whom a row belongs to never change after insert', () 
     expect(await share('client', id.coach, row.otherProgram)).toBe(false) // not their coach there
     expect(await share('peerClient', null, null)).toBe(false)
     expect(await share('coach', null, null)).toBe(false)
-    await expect(share('anon', null, null)).rejects.toMatchObject({ kind: 'not_found' })
+    await expect(share('anon', null, null)).rejects.toMatchObject({ code: '42501' })
     expect(await count('public.coaching_sessions', `id = $1 and coach_id = $2 and visibility = 'shared'`, [fresh.selfSession, id.coach])).toBe(1)
     expect(await share('client', null, null)).toBe(true)
     expect(await count('public.coaching_sessions', `id = $1 and coach_id is null and visibility = 'private'`, [fresh.selfSession])).toBe(1)

@@ -83,6 +83,13 @@ describe(`units of work`, () => {
     expect((error as AppError).cause).toMatchObject({ code: '42501' })
   })
 
+  it('let a missing privilege through as the bug it is, not as "not found"', async () => {
+    const userId = await createUser(testDb.db)
+    const error = await testDb.db.asUser(userId, (tx) => tx.query('select * from private.login_sessions')).catch((e: unknown) => e)
+    expect(error).not.toBeInstanceOf(AppError)
+    expect(error).toMatchObject({ code: '42501', message: expect.stringMatching(/^permission denied/) })
+  })
+
   it('refuse a user id that is not a uuid before touching the database', () => {
     expect(() => testDb.db.asUser('1 or 1=1', async () => [])).toThrow(/needs a user id/)
   })
