@@ -1,5 +1,6 @@
 import type { Database } from '../db/database'
 import type { Env } from '../env'
+import { createMailer } from '../mail/mailer'
 import type { AuthBackend } from './backend'
 import { createBuiltInAuth } from './built-in-auth'
 import { createSupabaseAuth } from './supabase-auth'
@@ -8,8 +9,9 @@ export type { AuthBackend, AuthRequest, AuthResult } from './backend'
 
 /** The one place that picks the sign-in backend from the environment. */
 export function createAuthBackend(env: Env, db: Database, sessionSecret: string): AuthBackend {
+  const secure = env.NODE_ENV === 'production' || env.appUrl.startsWith('https:')
   if (env.SUPABASE_URL && env.SUPABASE_ANON_KEY) {
-    return createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY })
+    return createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY, appUrl: env.appUrl, secureCookies: secure })
   }
-  return createBuiltInAuth(db, { secret: sessionSecret, secure: env.NODE_ENV === 'production' })
+  return createBuiltInAuth(db, { secret: sessionSecret, secure }, { appUrl: env.appUrl, mailer: createMailer(env) })
 }

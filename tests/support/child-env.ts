@@ -18,6 +18,9 @@ const appSettings = [
   'OPENAI_BASE_URL',
   'AI_MODEL',
   'AI_TIMEOUT_MS',
+  'APP_URL',
+  'SMTP_URL',
+  'MAIL_FROM',
 ]
 
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
