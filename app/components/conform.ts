@@ -12,18 +12,22 @@ export function useSchemaForm<Schema extends $ZodType<Record<string, unknown>, R
   schema,
   lastResult,
   defaultValue,
+  checkInBrowser = true,
 }: {
   id: string
   schema: Schema
   lastResult: SubmissionResult<string[]> | null | undefined
   defaultValue?: DefaultValue<input<Schema>>
+  /** false: only the server judges (its answer, errors and all, comes back the same with or without JavaScript). */
+  checkInBrowser?: boolean
 }) {
   return useForm<input<Schema>, output<Schema>>({
     id,
     lastResult,
     defaultValue,
-    shouldValidate: 'onBlur',
-    shouldRevalidate: 'onInput',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    // Judged only on the server: validate when sent, or Conform would send the server a validation request on every blur.
+    shouldValidate: checkInBrowser ? 'onBlur' : 'onSubmit',
+    shouldRevalidate: checkInBrowser ? 'onInput' : 'onSubmit',
+    onValidate: checkInBrowser ? ({ formData }) => parseWithZod(formData, { schema }) : undefined,
   })
 }

@@ -1,3 +1,5 @@
+import { actionPlanStatuses, statusLabel, statusLabels } from '#lib/plans/plan-forms.shared'
+
 const statusStyles: Record<string, string> = {
   pending: 'bg-slate-100 text-slate-700',
   in_progress: 'bg-sky-50 text-sky-800',
@@ -5,19 +7,11 @@ const statusStyles: Record<string, string> = {
   blocked: 'bg-amber-50 text-amber-900',
 }
 
-export const planStatuses = ['pending', 'in_progress', 'completed', 'blocked'] as const
-
-export const statusLabels: Record<string, string> = {
-  pending: 'Not started',
-  in_progress: 'In progress',
-  completed: 'Done',
-  blocked: 'Blocked',
-}
 
 export function StatusBadge({ status }: { status: string }) {
   return (
     <span className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${statusStyles[status] ?? ''}`}>
-      {statusLabels[status] ?? status}
+      {statusLabel(status)}
     </span>
   )
 }
@@ -37,6 +31,19 @@ export function PriorityOptions() {
         <option key={priority} value={priority}>
           {priority}
           {priority === 1 ? ' (highest)' : priority === 5 ? ' (lowest)' : ''}
+        </option>
+      ))}
+    </>
+  )
+}
+
+/** The plan statuses as a select's options, in their order. */
+export function StatusOptions() {
+  return (
+    <>
+      {actionPlanStatuses.map((status) => (
+        <option key={status} value={status}>
+          {statusLabels[status]}
         </option>
       ))}
     </>

@@ -1,18 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { stages } from '#lib/coaching/stages.shared'
+import { countOf } from '#lib/words.shared'
 import { buttonClass } from '~/components/form'
 
 export async function loader({ context }: LoaderFunctionArgs) {
   return { signedIn: Boolean(await context.getUserId()) }
 }
-
-const stages = [
-  { name: 'Check In', text: 'Arrive, notice how you are, and look back at last time’s actions without judgement.' },
-  { name: 'Starting Point', text: 'Choose today’s topic and describe where things stand.' },
-  { name: 'Connect', text: 'Widen the options, find the insight, name what is really in the way.' },
-  { name: 'Finish', text: 'Commit to a goal and the steps to it, with dates you chose.' },
-  { name: 'Check Out', text: 'Put what you learned into your own words before you go.' },
-]
 
 export default function Landing() {
   const { signedIn } = useLoaderData<typeof loader>()
@@ -47,14 +41,14 @@ export default function Landing() {
 
       <section aria-labelledby="stages-heading">
         <h2 id="stages-heading" className="mb-4 text-xl font-semibold">
-          Five stages, every session
+          {countOf(stages.length, 'stage')}, every session
         </h2>
         <ol className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
           {stages.map((stage, index) => (
             <li key={stage.name} className="rounded-lg border border-slate-200 bg-white p-4">
               <p className="text-sm font-semibold text-brand-700">Stage {index + 1}</p>
               <p className="font-semibold">{stage.name}</p>
-              <p className="mt-1 text-sm text-slate-600">{stage.text}</p>
+              <p className="mt-1 text-sm text-slate-600">{stage.purpose}</p>
             </li>
           ))}
         </ol>

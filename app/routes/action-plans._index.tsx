@@ -1,17 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from '@remix-run/react'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
-import { z } from 'zod'
 import { listSessions } from '#lib/coaching/sessions'
-import { hasCalendarFeed, removeCalendarFeed, resetCalendarFeed } from '#lib/plans/calendar'
+import { hasCalendarFeed } from '#lib/plans/calendar'
 import { listActionPlans, listClientsWithOverdue, parsePlanListQuery, planPageSize } from '#lib/plans/action-plans'
 import { listPrograms } from '#lib/programs/programs'
+import { actionPlanStatuses, statusLabels } from '#lib/plans/plan-forms.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { buttonClass, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
+import { buttonClass, SelectField, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
-import { DueBadge, planStatuses, StatusBadge, statusLabels } from '~/components/plan-badges'
+import { CalendarCard } from '~/components/plan/calendar-card'
+import { DueBadge, StatusBadge } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
@@ -38,29 +38,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const calendarAction = z.object({ intent: z.enum(['calendar-reset', 'calendar-remove']) })
-
-export async function action({ request, context }: ActionFunctionArgs) {
-  const userId = await requireUserId(request, context)
-  const formData = await request.formData()
-  const parsed = parseForm(formData, calendarAction)
-  if (!parsed.success) return parsed.response
-  try {
-    if (parsed.data.intent === 'calendar-remove') {
-      await removeCalendarFeed(context.db, { userId })
-      return { ok: true as const, feedUrl: null, message: 'Calendar feed turned off. The old link no longer works.' }
-    }
-    const token = await resetCalendarFeed(context.db, { userId })
-    return {
-      ok: true as const,
-      feedUrl: new URL(`/calendar/${token}.ics`, request.url).toString(),
-      message: 'Your calendar link is ready. Any earlier link no longer works.',
-    }
-  } catch (error) {
-    return appErrorToFormFailure(formData, error)
-  }
-}
-
 const columns = [
   { key: 'theme', label: 'Coaching theme' },
   { key: 'title', label: 'Agreed action' },
@@ -72,7 +49,6 @@ const columns = [
 
 export default function ActionPlans() {
   const { view, isCoach, query, page, sessions, clients, calendar, pageSize } = useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const [searchParams] = useSearchParams()
   const location = useLocation()
@@ -153,7 +129,7 @@ export default function ActionPlans() {
         </div>
         <SelectField label="Status" name="status" defaultValue={query.status ?? ''}>
           <option value="">Any</option>
-          {planStatuses.map((s) => (
+          {actionPlanStatuses.map((s) => (
             <option key={s} value={s}>
               {statusLabels[s]}
             </option>
@@ -312,35 +288,7 @@ export default function ActionPlans() {
         )}
       </div>
 
-      <Card title="Due dates in your calendar">
-        {result?.ok ? <Notice>{result.message}</Notice> : null}
-        {result?.ok && result.feedUrl ? (
-          <div className="my-3">
-            <TextField label="Subscribe to this link in your calendar app (shown once)" name="feedUrl" readOnly value={result.feedUrl} onFocus={(e) => e.currentTarget.select()} />
-          </div>
-        ) : null}
-        <p className="mb-3 text-sm text-slate-600">
-          {calendar
-            ? 'Your calendar feed is on. If the link may have been shared, reset it: the old one stops working.'
-            : 'Get a private link your calendar app (Google, Apple, Outlook) can subscribe to, with the due dates of your plans and milestones.'}
-        </p>
-        <div className="flex flex-wrap gap-2">
-          <Form method="post">
-            <input type="hidden" name="intent" value="calendar-reset" />
-            <SubmitButton variant="secondary" pending={navigation.formData?.get('intent') === 'calendar-reset'} pendingText="Creating…">
-              {calendar ? 'Reset the link' : 'Create a calendar link'}
-            </SubmitButton>
-          </Form>
-          {calendar ? (
-            <Form method="post">
-              <input type="hidden" name="intent" value="calendar-remove" />
-              <SubmitButton variant="danger" pending={navigation.formData?.get('intent') === 'calendar-remove'} pendingText="Turning off…">
-                Turn off
-              </SubmitButton>
-            </Form>
-          ) : null}
-        </div>
-      </Card>
+      <CalendarCard feedOn={calendar} />
     </div>
   )
 }

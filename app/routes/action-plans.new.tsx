@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto'
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { createActionPlan } from '#lib/plans/action-plans'
+import { newPlanForm } from '#lib/plans/plan-forms.shared'
+import { useSchemaForm } from '~/components/conform'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, SelectField, SubmitButton, TextAreaField, TextField } from '~/components/form'
 import { Card, PageHeader } from '~/components/layout'
-import { planStatuses, PriorityOptions, statusLabels } from '~/components/plan-badges'
+import { PriorityOptions, StatusOptions } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserId(request, context)
@@ -15,26 +18,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { requestKey: randomUUID() }
 }
 
+/** A plan written by hand; the request key makes a double submit create one plan. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await request.formData()
-  const requestKey = String(formData.get('requestKey') ?? '')
+  const submission = await readSubmission(request, newPlanForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const { requestKey, ...input } = submission.value
   try {
-    const id = await createActionPlan(context.db, {
-      userId,
-      requestKey: /^[0-9a-f-]{36}$/i.test(requestKey) ? requestKey : randomUUID(),
-      input: Object.fromEntries(['title', 'description', 'theme', 'status', 'priority', 'timelineStart', 'timelineEnd'].map((key) => [key, String(formData.get(key) ?? '')])),
-    })
+    const id = await createActionPlan(context.db, { userId, requestKey, input })
     return redirect(`/action-plans/${id}`)
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
 }
 
 export default function NewActionPlan() {
   const { requestKey } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
+  // Judged on the server, so the answer is the same with or without JavaScript.
+  const [form, fields] = useSchemaForm({
+    id: 'new-plan',
+    schema: newPlanForm,
+    lastResult: actionData?.result,
+    defaultValue: { status: 'pending', priority: '3' },
+    checkInBrowser: false,
+  })
   return (
     <div className="mx-auto flex max-w-2xl flex-col gap-6">
       <PageHeader title="New action plan">
@@ -43,25 +52,21 @@ export default function NewActionPlan() {
         </Link>
       </PageHeader>
       <Card>
-        <Form method="post" className="flex flex-col gap-4" noValidate>
+        <Form method="post" {...getFormProps(form)} className="flex flex-col gap-4">
           <input type="hidden" name="requestKey" value={requestKey} />
-          <FormError>{failure?.formError}</FormError>
-          <TextField label="Agreed action" name="title" required maxLength={200} defaultValue={failure?.values.title} errors={failure?.fieldErrors.title} />
-          <TextAreaField label="Content (optional)" name="description" rows={3} maxLength={5000} defaultValue={failure?.values.description} errors={failure?.fieldErrors.description} />
-          <TextField label="Coaching theme (optional)" name="theme" maxLength={300} defaultValue={failure?.values.theme} errors={failure?.fieldErrors.theme} />
+          <FormError>{form.errors?.join(' ')}</FormError>
+          <TextField label="Agreed action" {...getInputProps(fields.title, { type: 'text' })} maxLength={200} errors={fields.title.errors} />
+          <TextAreaField label="Content (optional)" {...getTextareaProps(fields.description)} rows={3} maxLength={5000} errors={fields.description.errors} />
+          <TextField label="Coaching theme (optional)" {...getInputProps(fields.theme, { type: 'text' })} maxLength={300} errors={fields.theme.errors} />
           <div className="grid gap-4 sm:grid-cols-2">
-            <SelectField label="Status" name="status" defaultValue={failure?.values.status ?? 'pending'} errors={failure?.fieldErrors.status}>
-              {planStatuses.map((s) => (
-                <option key={s} value={s}>
-                  {statusLabels[s]}
-                </option>
-              ))}
+            <SelectField label="Status" {...getSelectProps(fields.status)} errors={fields.status.errors}>
+              <StatusOptions />
             </SelectField>
-            <SelectField label="Priority" name="priority" defaultValue={failure?.values.priority ?? '3'} errors={failure?.fieldErrors.priority}>
+            <SelectField label="Priority" {...getSelectProps(fields.priority)} errors={fields.priority.errors}>
               <PriorityOptions />
             </SelectField>
-            <TextField label="Start (optional)" name="timelineStart" type="date" defaultValue={failure?.values.timelineStart} errors={failure?.fieldErrors.timelineStart} />
-            <TextField label="Due (optional)" name="timelineEnd" type="date" defaultValue={failure?.values.timelineEnd} errors={failure?.fieldErrors.timelineEnd} />
+            <TextField label="Start (optional)" {...getInputProps(fields.timelineStart, { type: 'date' })} errors={fields.timelineStart.errors} />
+            <TextField label="Due (optional)" {...getInputProps(fields.timelineEnd, { type: 'date' })} errors={fields.timelineEnd.errors} />
           </div>
           <div>
             <SubmitButton pending={navigation.state !== 'idle'} pendingText="Creating…">

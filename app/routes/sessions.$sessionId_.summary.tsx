@@ -1,17 +1,20 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
-import { z } from 'zod'
 import { describeAiMode } from '#lib/ai/model'
 import { getSession } from '#lib/coaching/sessions'
+import { summaryForm } from '#lib/coaching/summary-forms.shared'
 import { ensureSummary, getSummary, releaseSession, saveSummaryDraft } from '#lib/coaching/summary'
+import { AppError } from '#lib/errors'
 import { listPlansForSession } from '#lib/plans/action-plans'
 import { createPlansFromSession } from '#lib/plans/from-session'
+import { countOf } from '#lib/words.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SubmitButton, TextAreaField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
+import { SessionPlans, SummaryView } from '~/components/summary/summary-view'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 import { orNotFound, requireIdParam } from '~/utils/http'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -43,57 +46,36 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
-const summaryAction = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('write') }),
-  z.object({ intent: z.literal('rewrite') }),
-  z.object({ intent: z.literal('save-draft') }),
-  z.object({ intent: z.literal('release') }),
-])
-
-function lines(value: FormDataEntryValue | null): string[] {
-  return String(value ?? '')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-}
-
+/** Write the summary (again), save a coach's edits to the draft, or release the session to the client. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
-  const formData = await request.formData()
-  const parsed = parseForm(formData, summaryAction)
-  if (!parsed.success) return parsed.response
+  const submission = await readSubmission(request, summaryForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const value = submission.value
   const deps = { db: context.db, ai: context.ai }
+  const done = (message: string) => ({ ok: true as const, result: submission.reply(), message })
   try {
-    switch (parsed.data.intent) {
+    switch (value.intent) {
       case 'write':
       case 'rewrite': {
-        await ensureSummary(deps, { userId, sessionId, force: parsed.data.intent === 'rewrite' })
+        await ensureSummary(deps, { userId, sessionId, force: value.intent === 'rewrite' })
         const { created } = await createPlansFromSession(deps, { userId, sessionId })
-        return { ok: true as const, message: created > 0 ? `Summary written; ${created} action plan${created === 1 ? '' : 's'} created.` : 'Summary written.' }
+        return done(created > 0 ? `Summary written; ${countOf(created, 'action plan')} created.` : 'Summary written.')
       }
       case 'save-draft': {
         const stored = await getSummary(deps, { userId, sessionId })
-        if (!stored) return { ok: false as const, formError: 'Write the summary first.', fieldErrors: {}, values: {} }
-        await saveSummaryDraft(deps, {
-          userId,
-          sessionId,
-          summary: {
-            ...stored.summary,
-            executiveSummary: String(formData.get('executiveSummary') ?? ''),
-            keyInsights: lines(formData.get('keyInsights')),
-            successMetrics: lines(formData.get('successMetrics')),
-            supportAndAccountability: String(formData.get('supportAndAccountability') ?? ''),
-          },
-        })
-        return { ok: true as const, message: 'Draft saved. The client still sees nothing until you release it.' }
+        if (!stored) throw new AppError('conflict', 'Write the summary first.')
+        const { intent: _intent, ...edited } = value
+        await saveSummaryDraft(deps, { userId, sessionId, summary: { ...stored.summary, ...edited } })
+        return done('Draft saved. The client still sees nothing until you release it.')
       }
       case 'release':
         await releaseSession(deps, { userId, sessionId })
-        return { ok: true as const, message: 'Released. The client now sees the notes, this summary and their action plans.' }
+        return done('Released. The client now sees the notes, this summary and their action plans.')
     }
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
 }
 
@@ -105,8 +87,7 @@ export default function SummaryPage() {
   const started = useRef(false)
   const busyIntent = navigation.state !== 'idle' ? navigation.formData?.get('intent') : null
   const writing = writer.state !== 'idle' || busyIntent === 'write' || busyIntent === 'rewrite'
-  const writeFailure = writer.data && !writer.data.ok ? writer.data : null
-  const failure = result && !result.ok ? result : null
+  const failureOf = (data: typeof result) => (data && !data.ok ? data.result.error?.['']?.join(' ') : undefined)
 
   // A completed session without a summary gets one written as soon as the page opens.
   useEffect(() => {
@@ -128,7 +109,7 @@ export default function SummaryPage() {
 
       {result?.ok ? <Notice>{result.message}</Notice> : null}
       {writer.data?.ok && !result ? <Notice>{writer.data.message}</Notice> : null}
-      <FormError>{failure?.formError ?? writeFailure?.formError}</FormError>
+      <FormError>{failureOf(result) ?? failureOf(writer.data)}</FormError>
 
       {!session.contentVisible ? (
         <Card>
@@ -212,33 +193,7 @@ export default function SummaryPage() {
                 ) : null}
               </EmptyState>
             ) : (
-              <ol className="flex flex-col gap-4">
-                {plans.map((plan) => (
-                  <li key={plan.id} className="rounded-md border border-slate-200 p-3">
-                    <div className="flex flex-wrap items-baseline justify-between gap-2">
-                      <Link to={`/action-plans/${plan.id}`} className="font-semibold text-brand-700 underline">
-                        {plan.title}
-                      </Link>
-                      <span className="text-sm text-slate-600">
-                        Priority {plan.priority}
-                        {plan.timelineEnd ? ` · due ${plan.timelineEnd}` : ''}
-                      </span>
-                    </div>
-                    {plan.description ? <p className="mt-1 text-sm text-slate-700">{plan.description}</p> : null}
-                    {plan.milestones.length > 0 ? (
-                      <ul className="mt-2 list-disc pl-5 text-sm">
-                        {plan.milestones.map((m) => (
-                          <li key={m.id}>
-                            {m.completed ? '✓ ' : ''}
-                            {m.title}
-                            {m.dueDate ? ` — ${m.dueDate}` : ''}
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </li>
-                ))}
-              </ol>
+              <SessionPlans plans={plans} />
             )}
           </Card>
 
@@ -253,73 +208,6 @@ export default function SummaryPage() {
         </>
       )}
     </div>
-  )
-}
-
-function SummaryView({
-  summary,
-}: {
-  summary: {
-    executiveSummary: string
-    keyInsights: string[]
-    goalStatement: string
-    actionPlan: { title: string; dueDate: string | null }[]
-    successMetrics: string[]
-    supportAndAccountability: string
-  }
-}) {
-  return (
-    <Card>
-      <div className="flex flex-col gap-5">
-        <section>
-          <h2 className="mb-1 font-semibold">In short</h2>
-          <p className="whitespace-pre-wrap text-slate-800">{summary.executiveSummary}</p>
-        </section>
-        {summary.goalStatement ? (
-          <section>
-            <h2 className="mb-1 font-semibold">Your goal</h2>
-            <p className="text-slate-800">{summary.goalStatement}</p>
-          </section>
-        ) : null}
-        <SummaryList title="Key insights" items={summary.keyInsights} />
-        <section>
-          <h2 className="mb-1 font-semibold">Action plan</h2>
-          {summary.actionPlan.length ? (
-            <ol className="list-decimal pl-5">
-              {summary.actionPlan.map((step, i) => (
-                <li key={i}>
-                  {step.title}
-                  {step.dueDate ? <span className="text-slate-600"> — by {step.dueDate}</span> : null}
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p className="text-slate-600">No steps were agreed.</p>
-          )}
-        </section>
-        <SummaryList title="How you will know" items={summary.successMetrics} />
-        {summary.supportAndAccountability ? (
-          <section>
-            <h2 className="mb-1 font-semibold">Support and accountability</h2>
-            <p className="text-slate-800">{summary.supportAndAccountability}</p>
-          </section>
-        ) : null}
-      </div>
-    </Card>
-  )
-}
-
-function SummaryList({ title, items }: { title: string; items: string[] }) {
-  if (items.length === 0) return null
-  return (
-    <section>
-      <h2 className="mb-1 font-semibold">{title}</h2>
-      <ul className="list-disc pl-5">
-        {items.map((item, i) => (
-          <li key={i}>{item}</li>
-        ))}
-      </ul>
-    </section>
   )
 }
 

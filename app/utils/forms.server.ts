@@ -77,15 +77,16 @@ export async function readSubmission<Schema extends $ZodType>(request: Request, 
   return parseWithZod(await request.formData(), { schema })
 }
 
-/** A submission that did not pass its schema: the form shows each error on its input. */
-export function invalidSubmission(submission: { reply(): SubmissionResult<string[]> }) {
-  return data({ result: submission.reply() }, { status: 400 })
+/** A submission that did not pass its schema: the form shows each error on its input, and says so above them. */
+export function invalidSubmission(submission: { reply(options?: ReplyOptions): SubmissionResult<string[]> }) {
+  return data({ ok: false as const, result: submission.reply({ formErrors: ['Please fix the marked fields.'] }) }, { status: 400 })
 }
 
 /** An AppError from lib/ as the form's errors (its message for the form, its fields' on theirs); anything else is a 500. */
 export function submissionFailure(submission: { reply(options?: ReplyOptions): SubmissionResult<string[]> }, error: unknown) {
   if (!isAppError(error)) throw error
-  return data({ result: submission.reply({ formErrors: [error.message], fieldErrors: conformPaths(error.fieldErrors) }) }, { status: error.status })
+  // `ok: false` keeps this type apart from the actions' own answers, which would otherwise be folded into it.
+  return data({ ok: false as const, result: submission.reply({ formErrors: [error.message], fieldErrors: conformPaths(error.fieldErrors) }) }, { status: error.status })
 }
 
 /** lib/ names nested fields "actionSteps.0.dueDate"; Conform names them "actionSteps[0].dueDate". */

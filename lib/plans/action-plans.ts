@@ -1,27 +1,15 @@
 import { z } from 'zod'
 import type { Database, Tx } from '../db/database'
-import { isoDateSchema } from '../dates.shared'
 import { AppError } from '../errors'
 import { smartCriteriaSchema } from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
+import { actionPlanStatuses, milestoneInputSchema, planInputSchema, type ActionPlanStatus } from './plan-forms.shared'
 
 /**
  * Action plans as people track them: the table (sort, filter, search, pages), the details
  * page, editing, and plans written by hand. Every function runs as the signed-in user, so a
  * plan they may not see is simply not found.
  */
-
-export const actionPlanStatuses = ['pending', 'in_progress', 'completed', 'blocked'] as const
-export type ActionPlanStatus = (typeof actionPlanStatuses)[number]
-
-
-/** A date that may be left out or blank (null). */
-const optionalDate = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : null))
-  .pipe(isoDateSchema.nullable())
 
 // ─── the table ───────────────────────────────────────────────────────────────────────
 
@@ -352,27 +340,6 @@ export async function getActionPlan(db: Database, { userId, id }: { userId: stri
   })
 }
 
-export const planInputSchema = z
-  .object({
-    title: z.string({ error: 'Give the plan a title.' }).trim().min(1, 'Give the plan a title.').max(200, 'Keep the title under 200 characters.'),
-    description: z.string().trim().max(5000, 'Keep the description under 5,000 characters.').default(''),
-    theme: z.string().trim().max(300, 'Keep the theme under 300 characters.').default(''),
-    status: z.enum(actionPlanStatuses, { error: 'Choose one of: not started, in progress, done, blocked.' }).default('pending'),
-    priority: z.coerce
-      .number({ error: 'Priority is a number from 1 to 5.' })
-      .int('Priority is a whole number from 1 to 5.')
-      .min(1, 'Priority is a number from 1 to 5.')
-      .max(5, 'Priority is a number from 1 to 5.')
-      .default(3),
-    timelineStart: optionalDate,
-    timelineEnd: optionalDate,
-  })
-  .superRefine((plan, ctx) => {
-    if (plan.timelineStart && plan.timelineEnd && plan.timelineEnd < plan.timelineStart) {
-      ctx.addIssue({ code: 'custom', path: ['timelineEnd'], message: 'The due date cannot be before the start date.' })
-    }
-  })
-
 function invalid(error: z.ZodError): AppError {
   const fieldErrors: Record<string, string[]> = {}
   for (const issue of error.issues) (fieldErrors[String(issue.path[0] ?? '_form')] ??= []).push(issue.message)
@@ -455,11 +422,6 @@ export async function deleteActionPlan(db: Database, { userId, id }: { userId: s
 }
 
 // ─── milestones ──────────────────────────────────────────────────────────────────────
-
-export const milestoneInputSchema = z.object({
-  title: z.string({ error: 'Give the milestone a title.' }).trim().min(1, 'Give the milestone a title.').max(200, 'Keep the title under 200 characters.'),
-  dueDate: optionalDate,
-})
 
 async function requireEditablePlan(tx: Tx, planId: string): Promise<void> {
   const [plan] = await tx.query<{ can_edit: boolean }>(

@@ -100,6 +100,11 @@ describe('a coach-led session', () => {
     const notes = coach.getByRole('log').or(coach.locator('ol')).filter({ hasText: 'a 6 today.' })
     await notes.first().waitFor()
     await expect.poll(() => note.inputValue(), { message: 'the box is emptied once the note is saved' }).toBe('')
+    // The next note gets its own id: it is stored beside the first, not taken for a resend of it.
+    await note.fill('Second note: she wants mornings.')
+    await coach.getByRole('button', { name: 'Save note' }).click()
+    await coach.getByText('Second note: she wants mornings.').waitFor()
+    expect(await coach.getByText(/a 6 today\./).count(), 'the first note is there once').toBe(1)
     // Bug 7: the coach is not told to edit the memory "before you answer".
     expect(await coach.getByText('Edit or remove anything before you answer.').count()).toBe(0)
   })

@@ -33,7 +33,8 @@ export function CoachNotes({
   const [form, fields] = useSchemaForm({ id: `note-${sessionId}-${stage}`, schema: coachNoteForm, lastResult: result })
   useEffect(() => {
     // The note is stored: the next one gets a new id.
-    if (fetcher.state === 'idle' && result?.status === 'success') setNoteId(crypto.randomUUID())
+    // (A reply that resets the form carries no status, so success is: an answer without errors.)
+    if (fetcher.state === 'idle' && result && Object.keys(result.error ?? {}).length === 0) setNoteId(crypto.randomUUID())
   }, [fetcher.state, result])
   return (
     <>
