@@ -42,6 +42,16 @@ const envSchema = z
       .describe(
         'A Postgres connection URL such as postgres://user@127.0.0.1:5432/db; unset it to use the embedded database.',
       ),
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(['auto', 'on', 'off'])
+      .default('auto')
+      .describe(
+        "on, off or auto (on, except for a URL on port 6543, Supabase's transaction-mode pooler, which cannot keep prepared statements).",
+      ),
+    HTTP_COMPRESSION: z
+      .enum(['on', 'off'])
+      .default('on')
+      .describe('on (the app gzips its responses) or off (a proxy in front of it compresses).'),
     SESSION_SECRET: optionalText
       .pipe(z.string().min(32, 'must be at least 32 characters').optional())
       .describe(
@@ -117,6 +127,8 @@ export type Env = z.infer<typeof envSchema> & {
   authBackend: 'built-in' | 'supabase'
   /** Which database the app talks to. */
   databaseTarget: 'embedded' | 'server'
+  /** Whether queries to a database server go out as prepared statements (DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements: boolean
   /** APP_URL without a trailing slash, or http://localhost:PORT. */
   appUrl: string
 }
@@ -163,5 +175,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     authBackend: env.SUPABASE_URL ? 'supabase' : 'built-in',
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     databaseTarget: env.DATABASE_URL ? 'server' : 'embedded',
+    preparedStatements: usePreparedStatements(env.DATABASE_PREPARED_STATEMENTS, env.DATABASE_URL),
+  }
+}
+
+/**
+ * Prepared statements halve the round trips and planning of each query on a direct
+ * connection; a transaction-mode pooler (Supabase's, on port 6543) hands each transaction
+ * to any server connection, where a statement prepared on another one does not exist.
+ */
+export function usePreparedStatements(setting: 'auto' | 'on' | 'off', databaseUrl: string | undefined): boolean {
+  if (setting !== 'auto') return setting === 'on'
+  if (!databaseUrl) return true
+  try {
+    return new URL(databaseUrl).port !== '6543'
+  } catch {
+    return true
   }
 }

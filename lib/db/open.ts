@@ -5,15 +5,17 @@ import { openPgliteDriver } from './pglite-driver'
 import { openPostgresDriver } from './postgres-driver'
 
 /** Opens the database the environment names (a server, or the embedded one in DATA_DIR). */
-export function openDriver(env: Pick<Env, 'DATABASE_URL' | 'dataDirectory'>): Promise<Driver> {
+type DatabaseSettings = Pick<Env, 'DATABASE_URL' | 'dataDirectory'> & Partial<Pick<Env, 'preparedStatements'>>
+
+export function openDriver(env: DatabaseSettings): Promise<Driver> {
   return env.DATABASE_URL
-    ? Promise.resolve(openPostgresDriver(env.DATABASE_URL))
+    ? Promise.resolve(openPostgresDriver(env.DATABASE_URL, { prepare: env.preparedStatements ?? true }))
     : openPgliteDriver({ dataDirectory: env.dataDirectory })
 }
 
 /** Opens the database and migrates it: what the app does at start-up. */
 export async function openMigratedDatabase(
-  env: Pick<Env, 'DATABASE_URL' | 'dataDirectory'>,
+  env: DatabaseSettings,
   log: (line: string) => void = () => {},
 ): Promise<Database> {
   const driver = await openDriver(env)
