@@ -15,7 +15,9 @@ import {
   listClientsWithOverdue,
   listOpenActionPlans,
   moveMilestone,
+  planCountCap,
   planListQuerySchema,
+  planPageSize,
   setActionPlanStatus,
   setMilestoneCompleted,
   updateActionPlan,
@@ -106,6 +108,36 @@ describe('the table', () => {
     expect(new Set(all).size).toBe(60)
     expect(all[0]).toBe('Step 00')
     expect(all.at(-1)).toBe('Step 59')
+  })
+
+  it('counts up to the cap and no further, and pages on past it while a page is full', async () => {
+    const owner = await createUser(testDb.db)
+    // Ties on purpose: every plan is due the same day, so the order falls to created_at, then id.
+    await testDb.db.asService((tx) =>
+      tx.query(
+        `insert into public.action_plans (user_id, title, timeline_end, created_at)
+         select $1, 'Bulk ' || lpad(g::text, 4, '0'), current_date + 30, now() - make_interval(secs => g / 2)
+         from generate_series(1, $2::int) g`,
+        [owner, planCountCap + 30],
+      ),
+    )
+    const first = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: 1 }) })
+    expect([first.total, first.totalIsCapped, first.pageCount, first.rows.length]).toEqual([planCountCap, true, planCountCap / planPageSize, 25])
+    const atCap = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: planCountCap / planPageSize }) })
+    expect([atCap.totalIsCapped, atCap.pageCount, atCap.rows.length]).toEqual([true, planCountCap / planPageSize + 1, 25])
+    const last = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: planCountCap / planPageSize + 2 }) })
+    expect([last.pageCount, last.rows.length]).toEqual([planCountCap / planPageSize + 2, 5])
+
+    // Page boundaries with ties: every plan exactly once, across all the pages.
+    const pages = await Promise.all(
+      Array.from({ length: planCountCap / planPageSize + 2 }, (_, i) => listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: i + 1 }) })),
+    )
+    const ids = pages.flatMap((p) => p.rows.map((r) => r.id))
+    expect(ids).toHaveLength(planCountCap + 30)
+    expect(new Set(ids).size).toBe(planCountCap + 30)
+
+    // The dashboard's list counts nothing: it shows ten open plans.
+    expect(await listOpenActionPlans(testDb.db, { userId: owner })).toHaveLength(10)
   })
 
   it('reads bad query parameters as defaults instead of failing', () => {
