@@ -87,7 +87,7 @@ export function toModelMessages(transcript: Message[]): ModelMessage[] {
 
 async function loadRunnableStage(deps: TurnDependencies, userId: string, sessionId: string, stage: StageNumber) {
   return deps.db.asUser(userId, async (tx) => {
-    const session = await readSession(tx, { userId, sessionId })
+    const session = await readSession(tx, { userId, sessionId, forTurnIn: stage })
     requireRunnable(session)
     if (session.sessionType !== 'self_coaching') {
       throw new AppError('conflict', 'In a coach-led session the coach writes the notes; there is no AI conversation.')

@@ -232,7 +232,15 @@ export async function getSession(
   return db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
 }
 
-export async function readSession(tx: Tx, { userId, sessionId }: { userId: string; sessionId: string }): Promise<SessionView> {
+/**
+ * The session with its stages. With `forTurnIn`, only what a conversation turn in that
+ * stage needs: that stage whole, the earlier stages' reviewed fields (and stage 1's
+ * memory), and nothing of later stages — not every stage's whole transcript (issue 10).
+ */
+export async function readSession(
+  tx: Tx,
+  { userId, sessionId, forTurnIn }: { userId: string; sessionId: string; forTurnIn?: StageNumber },
+): Promise<SessionView> {
   const [row] = await tx.query<{
     id: string
     title: string
@@ -264,11 +272,22 @@ export async function readSession(tx: Tx, { userId, sessionId }: { userId: strin
     [sessionId],
   )
   if (!row) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
-  const stageRows = await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
-    `select stage_number, completed_at, responses from public.stage_responses
-     where session_id = $1 order by stage_number`,
-    [sessionId],
-  )
+  const stageRows = forTurnIn
+    ? await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
+        `select stage_number, completed_at,
+                case when stage_number = $2 then responses
+                     else jsonb_build_object('fields', responses->'fields',
+                                             'memory', case when stage_number = 1 then responses->'memory' end)
+                end as responses
+         from public.stage_responses
+         where session_id = $1 and stage_number <= $2 order by stage_number`,
+        [sessionId, forTurnIn],
+      )
+    : await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
+        `select stage_number, completed_at, responses from public.stage_responses
+         where session_id = $1 order by stage_number`,
+        [sessionId],
+      )
   const viewerRole = row.user_id === userId ? 'client' : 'coach'
   const contentVisible = viewerRole === 'coach' || row.session_type === 'self_coaching' || row.released_at !== null
   return {

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
-import { runTurn, type TurnEvent } from '#lib/coaching/conversation'
-import { completeSession, getSession, startSession } from '#lib/coaching/sessions'
+import { buildTurnSystemPrompt, runTurn, type TurnEvent } from '#lib/coaching/conversation'
+import { completeSession, getSession, readSession, startSession } from '#lib/coaching/sessions'
 import { draftStageFields, saveStageFields, updateMemoryItem } from '#lib/coaching/stage-work'
 import type { StageNumber } from '#lib/coaching/stages'
 import { ensureSummary, getSummary } from '#lib/coaching/summary'
@@ -114,6 +114,19 @@ describe('a guided session from Check In to action plans', () => {
     await runStage(firstSessionId, 5, ['Small steps beat big plans', 'I need mornings', '9', '8'])
     const session = await getSession(testDb.db, { userId, sessionId: firstSessionId })
     expect(session.stages.map((s) => Boolean(s.completedAt))).toEqual([true, true, true, true, true])
+  })
+
+  it('a turn reads only its stage whole, and of earlier stages only the reviewed fields', async () => {
+    const whole = await getSession(testDb.db, { userId, sessionId: firstSessionId })
+    const forTurn = await testDb.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId: firstSessionId, forTurnIn: 3 }))
+    expect(forTurn.stages.map((s) => s.number)).toEqual([1, 2, 3])
+    expect(forTurn.stages[2]).toEqual(whole.stages[2])
+    for (const index of [0, 1]) {
+      expect(forTurn.stages[index]!.responses.transcript).toEqual([])
+      expect(forTurn.stages[index]!.responses.fields).toEqual(whole.stages[index]!.responses.fields)
+    }
+    expect(forTurn.stages[0]!.responses.memory).toEqual(whole.stages[0]!.responses.memory)
+    expect(buildTurnSystemPrompt(forTurn, 3)).toBe(buildTurnSystemPrompt(whole, 3))
   })
 
   it('completes once, composes the summary from the fields, and creates a plan per agreed step', async () => {
