@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/ratios.ts [--targets pglite,postgres] [--total-plans 100000] [--seconds 5]
  *                           [--rounds 3] [--concurrency 20] [--requests 200] [--query-runs 200]
+ *                           [--http-compression on|off]
  *                           [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--rebuild]
  *
  * Per target:
@@ -51,6 +52,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     requests: { type: 'string', default: '200' },
     'query-runs': { type: 'string', default: '200' },
+    'http-compression': { type: 'string', default: 'on' },
     ...targetOptions('pglite,postgres'),
   },
 })
@@ -63,6 +65,8 @@ const settings = {
   requests: wholeNumber('requests', args.requests, { min: 10 }),
   queryRuns: wholeNumber('query-runs', args['query-runs'], { min: 10 }),
   targets: parseTargets(args.targets),
+  /** The app's HTTP_COMPRESSION: run once with on and once with off to compare. */
+  httpCompression: args['http-compression'] === 'off' ? 'off' : 'on',
 }
 const measuredSizes = [100, 1_000, 10_000] as const
 
@@ -241,7 +245,7 @@ async function benchTarget(target: Target): Promise<TargetResult> {
     await closeDb()
 
     await waitForBuild()
-    server = await startServer({ dataDir, databaseUrl })
+    server = await startServer({ dataDir, databaseUrl, env: { HTTP_COMPRESSION: settings.httpCompression } })
     cleanup.add('stopping the server', () => server!.stop())
     const cookies = await Promise.all(ids.map((user) => signIn(server!.baseUrl, user.email, password)))
     const cookie1k = cookies[1]!
@@ -319,7 +323,10 @@ function printReport(results: TargetResult[]) {
 
 async function main() {
   const machine = machineInfo()
-  console.log(`Ratios benchmark (issue 10): ${settings.totalPlans.toLocaleString('en')} plans, measured users with ${measuredSizes.join(', ')}`)
+  console.log(
+    `Ratios benchmark (issue 10): ${settings.totalPlans.toLocaleString('en')} plans, measured users with ${measuredSizes.join(', ')}; ` +
+      `HTTP_COMPRESSION=${settings.httpCompression}`,
+  )
   console.log(`  ${describeMachine(machine)}; load generator and server share the machine`)
   await logBuild({ force: args.rebuild })
   const results: TargetResult[] = []
