@@ -3,11 +3,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { signInSchema } from '#lib/auth/credentials'
 import { FormError, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { cookieHeaders, safeRedirectPath } from '~/utils/auth.server'
+import { cookieHeaders } from '~/utils/auth.server'
+import { safeRedirect } from '~/utils/safe-redirect'
 import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'))
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'))
   if (await context.getUserId()) throw redirect(redirectTo)
   return { redirectTo }
 }
@@ -25,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     return appErrorToFormFailure(formData, error)
   }
-  return redirect(safeRedirectPath(formData.get('redirectTo')), { headers: cookieHeaders(result.setCookies) })
+  return redirect(safeRedirect(formData.get('redirectTo')), { headers: cookieHeaders(result.setCookies) })
 }
 
 export default function Login() {
