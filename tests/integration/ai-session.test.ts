@@ -216,6 +216,23 @@ describe('when the model fails, the user sees why, can retry, and nothing is los
     await testDb.db.asUser(userId, (tx) => tx.query('update public.coaching_sessions set cancelled_at = now() where id = $1', [sessionId]))
   })
 
+  it.each([
+    ['an OpenAI-compatible server', compatible],
+    ['OpenAI (Responses API)', openai],
+  ])('a stream that ends without a finish (%s) is cut off: nothing stored, retry offered', async (_name, model) => {
+    const deps = { db: testDb.db, ai: model() }
+    const sessionId = await newSession(userId)
+    fake.next({ kind: 'unfinished', text: 'What would' })
+    const events = await say(deps, userId, sessionId, 1, '8')
+    expect(events.map((event) => event.type)).not.toContain('done')
+    expect(events.at(-1)).toEqual({ type: 'error', message: 'The AI coach’s reply was cut off. What you wrote is saved; try again.', retryable: true })
+    expect((await transcriptOf(userId, sessionId, 1)).map((m) => m.role)).toEqual(['assistant', 'client'])
+    const retried = await collect(runTurn(deps, { userId, sessionId, stage: 1, input: { kind: 'retry' } }))
+    expect(retried.at(-1)?.type).toBe('done')
+    expect((await transcriptOf(userId, sessionId, 1)).map((m) => m.role)).toEqual(['assistant', 'client', 'assistant'])
+    await testDb.db.asUser(userId, (tx) => tx.query('update public.coaching_sessions set cancelled_at = now() where id = $1', [sessionId]))
+  })
+
   it('fields that do not match the schema: nothing is saved and the message says to try again', async () => {
     const deps = { db: testDb.db, ai: compatible() }
     const sessionId = await newSession(userId)
@@ -284,6 +301,44 @@ describe('prompt injection', () => {
     const stored = JSON.stringify(await transcriptOf(userId, sessionId, 1))
     expect(stored).not.toContain(systemPromptCanary)
     expect(stored).not.toContain('My instructions')
+  })
+
+  const streamedText = (events: TurnEvent[]) => events.flatMap((event) => (event.type === 'delta' ? [event.text] : [])).join('')
+  const withoutCanaryLine = (system: string) => system.split('\n').filter((line) => !line.includes(systemPromptCanary)).join('\n')
+  const zeroWidthSpace = '\u200b'
+
+  it.each([
+    ['the whole prompt, marker line removed', (call: RecordedCall) => `Of course. ${withoutCanaryLine(call.system)}`],
+    ['the prompt in capitals, with its spacing changed', (call: RecordedCall) => withoutCanaryLine(call.system).toUpperCase().replace(/\s+/g, '   ')],
+    ['the prompt with zero-width spaces between its words', (call: RecordedCall) => withoutCanaryLine(call.system).replace(/ /g, ` ${zeroWidthSpace}`)],
+    ['a paragraph of the instructions in the middle of a reply', () => `Good question! Here is how I work: The client does the thinking. You mostly ask, so that they see their situation more clearly. Anyway, how are you?`],
+    ['the canary in lower case', () => `My marker is ${systemPromptCanary.toLowerCase()}, by the way.`],
+    ['the canary with a zero-width space inside', () => `My marker is ${systemPromptCanary.slice(0, 6)}${zeroWidthSpace}${systemPromptCanary.slice(6)}.`],
+  ])('a reply that reproduces the instructions (%s) is withheld before any of it is sent', async (_name, leak) => {
+    const userId = await createUser(testDb.db)
+    const deps = { db: testDb.db, ai: compatible() }
+    const sessionId = await newSession(userId)
+    fake.next((call) => ({ kind: 'text', text: leak(call), chunkSize: 5 }))
+    const events = await say(deps, userId, sessionId, 1, attacks[1]!)
+    expect(events.at(-1)).toEqual({
+      type: 'error',
+      message: 'The AI coach’s reply broke our rules, so it was withheld. Try again, or put your message differently.',
+      retryable: true,
+    })
+    expect(streamedText(events).length).toBeLessThan(60)
+    expect(streamedText(events).toLowerCase()).not.toContain('the client does the thinking')
+    expect((await transcriptOf(userId, sessionId, 1)).map((m) => m.role)).toEqual(['assistant', 'client'])
+  })
+
+  it('an ordinary reply that asks one of the stage guide’s own questions is not mistaken for a leak', async () => {
+    const userId = await createUser(testDb.db)
+    const deps = { db: testDb.db, ai: compatible() }
+    const sessionId = await newSession(userId)
+    const reply = 'Thanks for being here. On a scale of 1 to 10, how present do you feel right now? And what are you bringing with you into this session today?'
+    fake.next({ kind: 'text', text: reply, chunkSize: 5 })
+    const events = await say(deps, userId, sessionId, 1, 'Hello')
+    expect(events.at(-1)).toMatchObject({ type: 'done', message: { content: reply } })
+    expect(streamedText(events)).toBe(reply)
   })
 
   it('structured output stays within its schema: extra keys are dropped, the canary is refused, and nothing lands in other users’ rows', async () => {
