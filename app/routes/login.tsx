@@ -5,7 +5,7 @@ import { FormError, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
 import { safeRedirect } from '~/utils/safe-redirect'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'))
@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, signInSchema)
   if (!parsed.success) return parsed.response
   let result

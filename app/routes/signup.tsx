@@ -6,7 +6,7 @@ import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
 import { safeRedirect } from '~/utils/safe-redirect'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url)
@@ -16,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, signUpSchema)
   if (!parsed.success) return parsed.response
 

@@ -1,4 +1,5 @@
 import { AppError } from '../errors'
+import { unsavableCharactersMessage } from '../text'
 
 /** A connection inside a transaction. Parameters are `$1, $2, …`; JSON goes in as text cast to jsonb. */
 export interface Tx {
@@ -119,6 +120,9 @@ export function toAppError(error: unknown): unknown {
       case '22007':
       case '22008':
         return new AppError('invalid', 'Some of the values given are not allowed.')
+      case '22021': // a NUL or an invalid byte sequence in text
+      case '22P05': // a NUL (\u0000) in jsonb
+        return new AppError('invalid', unsavableCharactersMessage)
       case '42501': // insufficient privilege, including a row-level security refusal
       case 'P0002':
         return new AppError('not_found', 'Not found.')

@@ -17,7 +17,7 @@ import { ensureSummary, getSummary } from '#lib/coaching/summary'
 import type { Database } from '#lib/db/database'
 import { listPlansForSession } from '#lib/plans/action-plans'
 import { createPlansFromSession } from '#lib/plans/from-session'
-import { createFakeOpenAI, openAIHandlers, type RecordedCall } from '../mocks/openai'
+import { coachReply, createFakeOpenAI, openAIHandlers, type RecordedCall } from '../mocks/openai'
 import { caught } from '../support/app-error'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 
@@ -177,7 +177,7 @@ describe('when the model fails, the user sees why, can retry, and nothing is los
     expect((await transcriptOf(userId, sessionId, 1)).map((m) => m.role)).toEqual(['assistant', 'client', 'assistant'])
     // Nothing left to retry now.
     expect(await collect(runTurn(deps, { userId, sessionId, stage: 1, input: { kind: 'retry' } }))).toEqual([
-      { type: 'error', message: 'There is no unanswered message to retry.', retryable: false },
+      { type: 'error', message: 'There is no unanswered message to retry.', retryable: false, status: 409 },
     ])
     await testDb.db.asUser(userId, (tx) => tx.query('update public.coaching_sessions set cancelled_at = now() where id = $1', [sessionId]))
   })
@@ -267,6 +267,48 @@ describe('when the model fails, the user sees why, can retry, and nothing is los
     await createPlansFromSession(deps, { userId, sessionId })
     await createPlansFromSession(deps, { userId, sessionId })
     expect(await listPlansForSession(testDb.db, { userId, sessionId })).toHaveLength(2)
+  })
+})
+
+describe('one reply per client message', () => {
+  it('the same message sent twice at once, against a slow model: one model call, one stored reply', async () => {
+    const userId = await createUser(testDb.db)
+    const deps = { db: testDb.db, ai: compatible() }
+    for (let trial = 0; trial < 3; trial++) {
+      const sessionId = await newSession(userId)
+      fake.reset()
+      fake.setDefault((call) => ({ kind: 'text', text: coachReply(call), chunkSize: 4, delayMs: 20 }))
+      const messageId = randomUUID()
+      const [first, second] = await Promise.all([say(deps, userId, sessionId, 1, '7', messageId), say(deps, userId, sessionId, 1, '7', messageId)])
+      const transcript = await transcriptOf(userId, sessionId, 1)
+      expect(transcript.map((m) => m.role)).toEqual(['assistant', 'client', 'assistant'])
+      expect(fake.calls).toHaveLength(1)
+      const outcomes = [first, second].map((events) => events.at(-1)).map((event) => (event?.type === 'error' ? event.status : event?.type))
+      expect(outcomes.sort()).toEqual([409, 'done'].sort())
+      await testDb.db.asUser(userId, (tx) => tx.query('update public.coaching_sessions set cancelled_at = now() where id = $1', [sessionId]))
+    }
+  })
+
+  it('after a failed reply the claim is given back, so a retry answers at once', async () => {
+    const userId = await createUser(testDb.db)
+    const deps = { db: testDb.db, ai: compatible() }
+    const sessionId = await newSession(userId)
+    fake.next({ kind: 'status', status: 401 })
+    expect((await say(deps, userId, sessionId, 1, '5')).at(-1)).toMatchObject({ type: 'error' })
+    const retried = await collect(runTurn(deps, { userId, sessionId, stage: 1, input: { kind: 'retry' } }))
+    expect(retried.at(-1)?.type).toBe('done')
+  })
+
+  it('the database refuses a second claim on a message, and a claim in someone else’s session', async () => {
+    const userId = await createUser(testDb.db)
+    const stranger = await createUser(testDb.db)
+    const sessionId = await newSession(userId)
+    const claim = (who: string) =>
+      testDb.db.asUser(who, (tx) => tx.query('insert into public.reply_claims (session_id, message_id) values ($1, $2)', [sessionId, 'm-1']))
+    expect((await caught(claim(stranger))).kind).toBe('not_found')
+    await claim(userId)
+    expect((await caught(claim(userId))).kind).toBe('conflict')
+    expect(await testDb.db.asUser(stranger, (tx) => tx.query('select * from public.reply_claims where session_id = $1', [sessionId]))).toEqual([])
   })
 })
 

@@ -76,7 +76,7 @@ describe('one active session', () => {
     expect(second.started).toBe(true)
     // A cancelled session cannot be continued.
     const events = await turn(userId, first.sessionId, 1, 'hello?')
-    expect(events).toEqual([{ type: 'error', message: 'This session was cancelled.', retryable: false }])
+    expect(events).toEqual([{ type: 'error', message: 'This session was cancelled.', retryable: false, status: 409 }])
   })
 
   it('refuses an overlong name and writes nothing', async () => {
@@ -111,14 +111,14 @@ describe('conversation turns', () => {
   it('another user cannot write into the session, and is told it is not found', async () => {
     const stranger = await createUser(testDb.db)
     const events = await turn(stranger, sessionId, 1, 'I am not the client')
-    expect(events).toEqual([{ type: 'error', message: 'That session does not exist, or you do not have access to it.', retryable: false }])
+    expect(events).toEqual([{ type: 'error', message: 'That session does not exist, or you do not have access to it.', retryable: false, status: 404 }])
     const session = await getSession(testDb.db, { userId, sessionId })
     expect(JSON.stringify(session.stages)).not.toContain('I am not the client')
   })
 
   it('a stage that has not started cannot be written to', async () => {
     const events = await turn(userId, sessionId, 3, 'Skipping ahead')
-    expect(events).toEqual([{ type: 'error', message: 'That stage has not started yet.', retryable: false }])
+    expect(events).toEqual([{ type: 'error', message: 'That stage has not started yet.', retryable: false, status: 409 }])
   })
 
   it('language that signals a crisis pauses the session with support resources, and no coaching goes on until the client carries on', async () => {
@@ -129,7 +129,7 @@ describe('conversation turns', () => {
     expect((await getSession(testDb.db, { userId, sessionId })).pausedAt).toBeInstanceOf(Date)
 
     expect(await turn(userId, sessionId, 1, 'Anyway, about my goals')).toEqual([
-      { type: 'error', message: 'The session is paused. Choose to carry on when you are ready.', retryable: false },
+      { type: 'error', message: 'The session is paused. Choose to carry on when you are ready.', retryable: false, status: 409 },
     ])
     await resumeAfterPause(testDb.db, { userId, sessionId })
     expect((await turn(userId, sessionId, 1, 'I am safe now, thank you')).map((e) => e.type)).toEqual(['saved', 'delta', 'done'])
