@@ -21,7 +21,17 @@ function errorLine(message: string, status: number, retryable = false) {
  * goes wrong before anything is streamed answers with its HTTP status (400, 404, 409,
  * 415, 503; 413 and cross-origin 403 come from the server's request guard).
  */
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  try {
+    return await chatTurn(args)
+  } catch (error) {
+    // The browser reads error lines; a database outage is one too, wherever it is met.
+    if (isDatabaseOutage(error)) return errorLine(databaseUnavailableMessage, 503, true)
+    throw error
+  }
+}
+
+async function chatTurn({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return errorLine('Send messages with POST.', 405)
   // Only JSON: a cross-site "simple" request (text/plain, no-cors) can never be a chat turn.
   if (!/^\s*application\/json\s*(;|$)/i.test(request.headers.get('Content-Type') ?? '')) {
