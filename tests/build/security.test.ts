@@ -106,7 +106,6 @@ describe('request bodies have limits, checked before they are read (finding 3)',
     const response = await fetch(`${server.url}/login`, {
       method: 'POST',
       body,
-      // @ts-expect-error -- Node's fetch needs duplex for a streamed body; the DOM types do not know it.
       duplex: 'half',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     }).catch(() => null)
