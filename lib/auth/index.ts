@@ -1,15 +1,16 @@
 import type { Database } from '../db/database'
 import type { Env } from '../env'
 import type { AuthBackend } from './backend'
+import { withAttemptLimits } from './attempt-limits'
 import { createBuiltInAuth } from './built-in-auth'
 import { createSupabaseAuth } from './supabase-auth'
 
 export type { AuthBackend, AuthRequest, AuthResult } from './backend'
 
-/** The one place that picks the sign-in backend from the environment. */
+/** The one place that picks the sign-in backend from the environment; either way, attempts are limited. */
 export function createAuthBackend(env: Env, db: Database, sessionSecret: string): AuthBackend {
   if (env.SUPABASE_URL && env.SUPABASE_ANON_KEY) {
-    return createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY })
+    return withAttemptLimits(createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY }), db)
   }
-  return createBuiltInAuth(db, { secret: sessionSecret, secure: env.NODE_ENV === 'production' })
+  return withAttemptLimits(createBuiltInAuth(db, { secret: sessionSecret, secure: env.NODE_ENV === 'production' }), db)
 }

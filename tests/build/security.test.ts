@@ -264,3 +264,32 @@ describe('a database outage answers 503 and says so (finding 11)', () => {
     expect((await fetch(`${server.url}/dashboard`, { headers: { Cookie: cookie } })).status).toBe(200)
   })
 })
+
+describe('X-Forwarded-For is believed only from a proxy TRUST_PROXY names (finding 4)', () => {
+  async function wrongSignIns(url: string, email: string, count: number): Promise<number[]> {
+    const statuses: number[] = []
+    for (let attempt = 0; attempt < count; attempt++) {
+      const response = await fetch(`${url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: formBody({ email, password: 'Wrong-Password-99' }),
+        headers: { Origin: url, 'X-Forwarded-For': `203.0.113.${attempt + 1}` },
+      })
+      statuses.push(response.status)
+    }
+    return statuses
+  }
+
+  it('by default, rotating X-Forwarded-For does not buy more attempts', async () => {
+    expect(await wrongSignIns(server.url, 'rotating@example.com', 7)).toEqual([400, 400, 400, 400, 400, 429, 429])
+  })
+
+  it('with TRUST_PROXY=loopback, the address the local proxy reports is the one counted', async () => {
+    const behindProxy = await startBuiltServer(testDb.db, { env: { TRUST_PROXY: 'loopback' } })
+    try {
+      expect(await wrongSignIns(behindProxy.url, 'proxied@example.com', 7)).toEqual([400, 400, 400, 400, 400, 400, 400])
+    } finally {
+      await behindProxy.close()
+    }
+  })
+})

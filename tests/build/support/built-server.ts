@@ -5,6 +5,7 @@ import type { ServerBuild } from '@remix-run/node'
 import { inject } from 'vitest'
 import { createServer } from '~/server/create-server'
 import type { ChatModel } from '#lib/ai/model'
+import { withAttemptLimits } from '#lib/auth/attempt-limits'
 import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import type { AuthBackend } from '#lib/auth/index'
 import type { Database } from '#lib/db/database'
@@ -26,7 +27,7 @@ export async function startBuiltServer(
   const app = createServer({
     env,
     db,
-    auth: options.auth ?? createBuiltInAuth(db, { secret: 'http-test-secret-0123456789abcdef0123', secure: true }),
+    auth: withAttemptLimits(options.auth ?? createBuiltInAuth(db, { secret: 'http-test-secret-0123456789abcdef0123', secure: true }), db),
     ai: options.ai ?? null,
     build,
     clientDirectory: path.join(buildDirectory, 'client'),
