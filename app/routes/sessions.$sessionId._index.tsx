@@ -378,7 +378,8 @@ function StagePanel({
   fieldErrors: Record<string, string[] | undefined>
   suggestions: { questions: string[]; missing: string[]; source: string } | null
 }) {
-  const { transcript, fields, fieldsDraft, memory } = stage.responses
+  const { transcript, fields, fieldsDraft } = stage.responses
+  const memory = session.memory
   const coachLed = session.sessionType === 'coach_led'
   const reviewing = runnable && (fieldsDraft || (editing && fields))
   const reviewFields = fieldsDraft ?? fields ?? {}

@@ -67,7 +67,7 @@ export function contextBlock(session: SessionView, stage: StageNumber, memory: M
 
 /** The system prompt for a conversation turn: stance, stage guide, then the context as untrusted data. */
 export function buildTurnSystemPrompt(session: SessionView, stage: StageNumber): string {
-  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
+  const memory = session.memory
   return [
     loadPrompt('system.md').body,
     `You are in stage ${stage} of 5: ${stageInfo(stage).name}.`,
@@ -213,7 +213,7 @@ export async function* runTurn(
     let reply: Message
     let usage: Usage | null = null
     if (!deps.ai) {
-      const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
+      const memory = session.memory
       reply = nextGuidedMessage(stage, transcript, memory)
       yield { type: 'delta', text: reply.content }
     } else {

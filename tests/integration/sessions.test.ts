@@ -173,6 +173,55 @@ describe('sharing a self-coaching session', () => {
   })
 })
 
+describe('memory drawn from private sessions stays with the client', () => {
+  it('a coach reading a shared session gets no memory from the client’s private sessions, through the app or as direct SQL', async () => {
+    const coach = await createUser(testDb.db, { displayName: 'Coach Mo' })
+    const client = await createUser(testDb.db, { displayName: 'Client Lu' })
+    const programId = await createProgram(testDb.db, { userId: coach, name: 'Mo Coaching' })
+    const { token } = await createInvite(testDb.db, { userId: coach, programId, role: 'client' })
+    await acceptInvite(testDb.db, { userId: client, token })
+
+    // A finished private session with a summary, and an open plan from it: the client's alone.
+    const secret = { title: 'Private: leaving my job', goal: 'Hand in my notice quietly', plan: 'Talk to a recruiter in secret' }
+    const [privateSession] = await testDb.db.asService((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, session_type, source, visibility, title, started_at, completed_at, summary)
+         values ($1, 'self_coaching', 'self_assigned', 'private', $2, now() - interval '2 days', now() - interval '1 day', $3::jsonb)
+         returning id`,
+        [client, secret.title, JSON.stringify({ executiveSummary: 'You decided to leave.', keyInsights: [], goalStatement: secret.goal, actionPlan: [], successMetrics: [], supportAndAccountability: '' })],
+      ),
+    )
+    const [plan] = await testDb.db.asService((tx) =>
+      tx.query<{ id: string }>(`insert into public.action_plans (session_id, user_id, title) values ($1, $2, $3) returning id`, [privateSession!.id, client, secret.plan]),
+    )
+    const leaks = (value: unknown) => [secret.title, secret.goal, secret.plan, plan!.id].filter((text) => JSON.stringify(value).includes(text))
+
+    const started = await startSession(testDb.db, { userId: client, sessionType: 'self_coaching', title: 'Week three' })
+    if (!started.started) throw new Error('expected to start')
+    const sessionId = started.sessionId
+    // The client sees what is remembered, in full.
+    expect(leaks((await getSession(testDb.db, { userId: client, sessionId })).memory).sort()).toEqual([secret.title, secret.goal, secret.plan, plan!.id].sort())
+
+    await setSessionSharing(testDb.db, { userId: client, sessionId, share: { coachId: coach, programId } })
+    const asCoach = await getSession(testDb.db, { userId: coach, sessionId })
+    expect(asCoach.viewerRole).toBe('coach')
+    expect(asCoach.memory).toEqual([])
+    expect(leaks(asCoach)).toEqual([])
+
+    // The coach's own JWT, straight at the tables (as through Supabase's Data API).
+    const direct = await testDb.db.asUser(coach, async (tx) => ({
+      stages: await tx.query('select * from public.stage_responses where session_id = $1', [sessionId]),
+      memories: await tx.query('select * from public.session_memories'),
+      session: await tx.query('select * from public.coaching_sessions where id = $1', [sessionId]),
+    }))
+    expect(direct.stages.length).toBeGreaterThan(0)
+    expect(direct.memories).toEqual([])
+    expect(leaks(direct)).toEqual([])
+    // Nor can the coach write a memory into it.
+    expect((await caught(testDb.db.asUser(coach, (tx) => tx.query(`insert into public.session_memories (session_id, items) values ($1, '[]')`, [sessionId])))).kind).toBe('not_found')
+  })
+})
+
 describe('a coach-led session', () => {
   let coach: string
   let client: string
