@@ -45,12 +45,13 @@ export function withOutagesAs503(db: Database): Database {
   }
 }
 
+/** Every method of the auth backend (whatever methods it has) with outages as 503s. */
 export function authWithOutagesAs503(auth: AuthBackend): AuthBackend {
-  return {
-    kind: auth.kind,
-    getUserId: (request, setCookie) => outagesAs503(() => auth.getUserId(request, setCookie)),
-    signUp: (input, request) => outagesAs503(() => auth.signUp(input, request)),
-    signIn: (input, request) => outagesAs503(() => auth.signIn(input, request)),
-    signOut: (request) => outagesAs503(() => auth.signOut(request)),
-  }
+  return new Proxy(auth, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => outagesAs503(async () => value.apply(target, args))
+    },
+  })
 }
