@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { attemptLimits } from '#lib/auth/attempt-limits'
 import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import { getSession, startSession } from '#lib/coaching/sessions'
-import type { Database } from '#lib/db/database'
-import { AppError } from '#lib/errors'
+import { createDatabase } from '#lib/db/database'
+import { openPostgresDriver } from '#lib/db/postgres-driver'
 import { createTestDatabase, type TestDatabase } from '../support/database'
+import { closedPort } from '../support/ports'
 import { allowConsoleError } from '../support/setup'
 import { startBuiltServer, type BuiltServer } from './support/built-server'
 
@@ -241,8 +242,8 @@ describe('a database outage answers 503 and says so (finding 11)', () => {
   it('signed-in pages, form actions and the chat', async () => {
     const { userId, cookie } = await signedUp()
     const sessionId = await selfCoachingSession(userId)
-    const down = () => Promise.reject(new AppError('unavailable', 'The database is not reachable right now. Try again in a moment.'))
-    const unreachable: Database = { ...testDb.db, asUser: down, asService: down, asAnonymous: down, ping: down }
+    // A real Postgres driver pointed at a port where nothing listens: what an outage looks like.
+    const unreachable = createDatabase(openPostgresDriver(`postgres://postgres@127.0.0.1:${await closedPort()}/stagecoach`))
     const outage = await startBuiltServer(unreachable, { auth: createBuiltInAuth(unreachable, { secret: cookieSecret, secure: true }) })
     allowConsoleError()
     try {
@@ -260,6 +261,7 @@ describe('a database outage answers 503 and says so (finding 11)', () => {
       expect(await chat.json()).toMatchObject({ type: 'error', retryable: true, message: expect.stringContaining('not reachable') })
     } finally {
       await outage.close()
+      await unreachable.close()
     }
     // The same database, reachable again: the app answers normally with no restart.
     expect((await fetch(`${server.url}/dashboard`, { headers: { Cookie: cookie } })).status).toBe(200)

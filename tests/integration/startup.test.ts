@@ -3,19 +3,10 @@
  * and what to check, exit code 1, no stack trace (issue 8, finding 11).
  */
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { childEnv } from '../support/child-env'
+import { closedPort } from '../support/ports'
 import { projectRoot } from '../support/production-build'
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
