@@ -77,8 +77,10 @@ describe(`units of work`, () => {
 
   it('turn database refusals into app errors and keep the driver error as the cause', async () => {
     const userId = await createUser(testDb.db)
+    // Someone else's id: the user's own with its last digit changed (never to itself).
+    const otherId = userId.replace(/.$/, (last) => (last === '0' ? '1' : '0'))
     const error = await testDb.db
-      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [userId.replace(/.$/, '0')]))
+      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [otherId]))
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AppError)
     expect((error as AppError).cause).toMatchObject({ code: '42501' })
