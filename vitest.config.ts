@@ -5,7 +5,8 @@ import tsconfigPaths from 'vite-tsconfig-paths'
  * `npm test` runs every project:
  * - unit: pure logic next to the code it tests (lib/**, app/**);
  * - db: integration tests on a real Postgres — embedded PGlite, or the server in
- *   DATABASE_URL when it is set (`npm run test:db` runs just these);
+ *   DATABASE_URL when it is set, shaped like a Supabase project when
+ *   TEST_DATABASE_SHAPE=supabase (`npm run test:db` runs just these);
  * - build: tests of the production build (the browser bundle, HTTP headers), built once.
  * Browser tests in Chromium are separate: `npm run test:e2e`.
  */
@@ -22,7 +23,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'db', include: ['tests/integration/**/*.test.ts'] },
+        test: {
+          name: 'db',
+          include: ['tests/integration/**/*.test.ts'],
+          // What only a Supabase-shaped database can show runs only there.
+          exclude: process.env.TEST_DATABASE_SHAPE === 'supabase' ? [] : ['tests/integration/supabase/**'],
+        },
       },
       {
         extends: true,

@@ -53,6 +53,16 @@ describe('environment', () => {
     ).toBe('supabase')
   })
 
+  it('takes email settings: SMTP_URL, MAIL_FROM, and APP_URL for the links (defaulting to localhost and PORT)', () => {
+    expect(parseEnv({ PORT: '8080' }).appUrl).toBe('http://localhost:8080')
+    const env = parseEnv({ APP_URL: 'https://coach.example.com/', SMTP_URL: 'smtps://u:p@smtp.example.com:465', MAIL_FROM: 'Coach <c@example.com>' })
+    expect([env.appUrl, env.SMTP_URL, env.MAIL_FROM]).toEqual(['https://coach.example.com', 'smtps://u:p@smtp.example.com:465', 'Coach <c@example.com>'])
+    const [app, smtp] = problems({ SMTP_URL: 'mail://user:hunter2@smtp.example.com', APP_URL: 'coach.example.com' })
+    expect(smtp).toMatch(/^SMTP_URL is set but must start with smtp:\/\/ or smtps:\/\//)
+    expect(smtp).not.toContain('hunter2')
+    expect(app).toMatch(/^APP_URL is "coach.example.com" but .*links in emails point there/)
+  })
+
   it('makes the whole message start-up prints', () => {
     expect(() => parseEnv({ PORT: '0' })).toThrow(/Stagecoach cannot start: the environment has a problem\.\n  - PORT/)
   })

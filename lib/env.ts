@@ -75,6 +75,22 @@ const envSchema = z
         return names.join(', ')
       })
       .describe('Which proxy to believe X-Forwarded-For from: unset (none), an address or subnet list, loopback, or a hop count.'),
+    APP_URL: optionalText
+      .pipe(z.url({ protocol: /^https?$/ }).optional())
+      .describe(
+        'The address people open the app at, e.g. https://coach.example.com; links in emails point there (default http://localhost:PORT).',
+      ),
+    SMTP_URL: optionalText
+      .pipe(z.string().regex(/^smtps?:\/\/.+/, 'must start with smtp:// or smtps://').optional())
+      .describe(
+        'An SMTP server for password-reset emails, e.g. smtps://user:password@smtp.example.com:465; unset it to write reset links to the server log.',
+      ),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .min(3)
+      .default('Stagecoach <no-reply@localhost>')
+      .describe('The sender of emails, e.g. MAIL_FROM="Stagecoach <coach@example.com>".'),
     AI_TIMEOUT_MS: z.coerce
       .number()
       .int()
@@ -116,6 +132,8 @@ export type Env = z.infer<typeof envSchema> & {
   authBackend: 'built-in' | 'supabase'
   /** Which database the app talks to. */
   databaseTarget: 'embedded' | 'server'
+  /** APP_URL without a trailing slash, or http://localhost:PORT. */
+  appUrl: string
 }
 
 export class EnvError extends StartupError {
@@ -127,6 +145,11 @@ export class EnvError extends StartupError {
     )
     this.name = 'EnvError'
   }
+}
+
+/** Keys, secrets and URLs with credentials in them (user:password@) are never printed. */
+function isSecret(name: string, value: string): boolean {
+  return name.includes('KEY') || name.includes('SECRET') || /\/\/[^/]*@/.test(value)
 }
 
 /** Parses an environment (normally `process.env`) or throws an EnvError naming each bad value. */
@@ -141,7 +164,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       const howToFix = howToFixByName.get(name)
       const given = source[name]
       const shown =
-        given === undefined ? 'is not set' : `is ${name.includes('KEY') || name.includes('SECRET') ? 'set' : JSON.stringify(given)}`
+        given === undefined ? 'is not set' : `is ${isSecret(name, given) ? 'set' : JSON.stringify(given)}`
       return issue.code === 'custom'
         ? `${name}: ${issue.message}`
         : `${name} ${shown} but ${issue.message.toLowerCase()}.${howToFix ? ` ${howToFix}` : ''}`
@@ -153,6 +176,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...env,
     dataDirectory: path.resolve(env.DATA_DIR),
     authBackend: env.SUPABASE_URL ? 'supabase' : 'built-in',
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     databaseTarget: env.DATABASE_URL ? 'server' : 'embedded',
   }
 }

@@ -8,6 +8,7 @@ export type AppErrorKind =
   | 'conflict' // clashes with what is already there (duplicate, already used)
   | 'rate_limited' // too many attempts; try again later
   | 'unavailable' // a dependency (database, model) is down or too slow
+  | 'unconfirmed' // the account exists but its email address is not confirmed yet
 
 const statusByKind: Record<AppErrorKind, number> = {
   invalid: 400,
@@ -15,6 +16,7 @@ const statusByKind: Record<AppErrorKind, number> = {
   conflict: 409,
   rate_limited: 429,
   unavailable: 503,
+  unconfirmed: 403,
 }
 
 // The server (app/server/main.ts, run by tsx) and the Remix build each hold their own copy

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { signUpSchema } from '#lib/auth/credentials'
 import { acceptInvite } from '#lib/programs/programs'
@@ -30,7 +30,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return appErrorToFormFailure(formData, error)
   }
   if (result.needsEmailConfirmation) {
-    return { ok: true as const, confirmEmailTo: parsed.data.email }
+    // The cookies hold the PKCE code verifier the confirmation link needs in this browser.
+    return data({ ok: true as const, confirmEmailTo: parsed.data.email }, { headers: cookieHeaders(result.setCookies) })
   }
 
   // Signing up through an invite link joins the program straight away.

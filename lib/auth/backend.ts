@@ -1,9 +1,10 @@
 import type { SignInInput, SignUpInput } from './credentials'
 
 /**
- * Sign-up, sign-in and sign-out, whichever service does them: the built-in email +
- * password auth, or Supabase Auth. The rest of the app only ever sees a user id.
- * Cookies go in and out as header strings so this stays free of any web framework.
+ * Sign-up, sign-in, sign-out, email links and password resets, whichever service does
+ * them: the built-in email + password auth, or Supabase Auth. The rest of the app only ever
+ * sees a user id. Cookies go in and out as header strings so this stays free of any web
+ * framework.
  */
 export interface AuthRequest {
   /** The request's Cookie header. */
@@ -20,14 +21,39 @@ export interface AuthResult {
   needsEmailConfirmation?: boolean
 }
 
+/** What an email link carries to /auth/confirm: a token hash and its type, or a PKCE code. */
+export type EmailLink = { tokenHash: string; type: 'email' | 'signup' | 'recovery' } | { code: string }
+
 export interface AuthBackend {
   readonly kind: 'built-in' | 'supabase'
   /** The signed-in user's id, or null. May refresh the session and add cookies to set. */
   getUserId(request: AuthRequest, setCookie: (value: string) => void): Promise<string | null>
   /** Creates an account and signs it in. Throws AppError('conflict') for a taken email. */
   signUp(input: SignUpInput, request: AuthRequest): Promise<AuthResult>
-  /** Throws AppError('invalid') for wrong credentials, AppError('rate_limited') when throttled. */
+  /**
+   * Throws AppError('invalid') for wrong credentials, AppError('rate_limited') when
+   * throttled, AppError('unconfirmed') when the email still has to be confirmed.
+   */
   signIn(input: SignInInput, request: AuthRequest): Promise<AuthResult>
-  /** Ends the session on the server and returns the cookies that clear it in the browser. */
+  /** Ends this device's session on the server and returns the cookies that clear it. */
   signOut(request: AuthRequest): Promise<{ setCookies: string[] }>
+  /** Sends the email confirmation link again (Supabase; the built-in auth confirms nothing). */
+  resendConfirmation(email: string, request: AuthRequest): Promise<{ setCookies: string[] }>
+  /**
+   * Completes an email link (confirmation or password recovery) and signs the person in.
+   * Throws AppError('invalid') for an expired, used or unknown link.
+   */
+  confirmEmailLink(link: EmailLink, request: AuthRequest): Promise<{ setCookies: string[]; purpose: 'signup' | 'recovery' }>
+  /**
+   * Sends a password-reset link if an account has this email (and says nothing about
+   * whether one does). `delivery` says where the link went: an email, or — without SMTP —
+   * the server log.
+   */
+  requestPasswordReset(email: string, request: AuthRequest): Promise<{ setCookies: string[]; delivery: 'email' | 'server-log' }>
+  /**
+   * Sets a new password — from a reset token (built-in) or the recovery session the email
+   * link started (Supabase) — ends every other session of the user, and signs this browser
+   * in. Throws AppError('invalid') when the link has expired or was used.
+   */
+  resetPassword(input: { token: string | null; password: string }, request: AuthRequest): Promise<AuthResult>
 }

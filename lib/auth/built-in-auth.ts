@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
+import type { Mailer } from '../mail/mailer'
 import type { AuthBackend, AuthRequest } from './backend'
 import {
   readSessionToken,
@@ -20,6 +21,9 @@ import {
  * This module plays the part Supabase Auth plays on Supabase, so it is the one request
  * handler allowed on the service path (see docs/decisions/003-two-auth-backends.md).
  */
+/** How long a password-reset link works. */
+export const passwordResetLifetimeMinutes = 60
+
 const wrongCredentials = 'That email and password do not match an account. Check both and try again.'
 
 function sha256Hex(value: string): string {
@@ -35,7 +39,22 @@ export function hashPassword(password: string): Promise<string> {
 // same, so timing does not reveal which emails have accounts.
 const hashForUnknownEmails = hashPassword('unknown-account-placeholder-Password1')
 
-export function createBuiltInAuth(db: Database, cookies: CookieSettings): AuthBackend {
+export interface BuiltInAuthSettings {
+  /** Where links in emails lead, e.g. https://coach.example.com (no trailing slash). */
+  appUrl: string
+  /** Sends reset links; without one they are written to the server log. */
+  mailer: Mailer | null
+  /** Where a reset link goes without a mailer (the server log). */
+  log?: (line: string) => void
+}
+
+export function createBuiltInAuth(
+  db: Database,
+  cookies: CookieSettings,
+  settings: BuiltInAuthSettings = { appUrl: 'http://localhost:3000', mailer: null },
+): AuthBackend {
+  const log = settings.log ?? ((line: string) => console.log(line))
+
   async function startSession(userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url')
     await db.asService((tx) =>
@@ -72,8 +91,9 @@ export function createBuiltInAuth(db: Database, cookies: CookieSettings): AuthBa
       const rows = await db
         .asService((tx) =>
           tx.query<{ id: string }>(
-            `insert into auth.users (email, encrypted_password, raw_user_meta_data)
-             values ($1, $2, $3::jsonb)
+            // The auth server supplies user ids; auth.users.id has no default (as on Supabase).
+            `insert into auth.users (id, email, encrypted_password, raw_user_meta_data)
+             values (gen_random_uuid(), $1, $2, $3::jsonb)
              returning id`,
             [input.email, passwordHash, JSON.stringify({ display_name: input.displayName })],
           ),
@@ -121,6 +141,70 @@ export function createBuiltInAuth(db: Database, cookies: CookieSettings): AuthBa
         )
       }
       return { setCookies: [serializeClearedSessionCookie(cookies)] }
+    },
+
+    // The built-in auth signs people in at sign-up; there is no email to confirm.
+    async resendConfirmation() {
+      return { setCookies: [] }
+    },
+
+    async confirmEmailLink() {
+      throw new AppError('invalid', 'This sign-in does not use email links. Sign in with your email and password.')
+    },
+
+    async requestPasswordReset(email) {
+      const delivery = settings.mailer ? 'email' : 'server-log'
+      const token = randomBytes(32).toString('base64url')
+      // One open link per user: asking again replaces the previous one.
+      const [user] = await db.asService(async (tx) => {
+        const [found] = await tx.query<{ id: string }>('select id from auth.users where email = $1', [email])
+        if (!found) return []
+        await tx.query('delete from private.password_reset_tokens where user_id = $1', [found.id])
+        await tx.query(
+          `insert into private.password_reset_tokens (token_hash, user_id, expires_at)
+           values ($1, $2, now() + make_interval(mins => $3))`,
+          [sha256Hex(token), found.id, passwordResetLifetimeMinutes],
+        )
+        return [found]
+      })
+      // Nothing is said (or timed differently enough to matter) when no account has this email.
+      if (!user) return { setCookies: [], delivery }
+      const link = `${settings.appUrl}/reset-password?${new URLSearchParams({ token })}`
+      if (settings.mailer) {
+        await settings.mailer.send({
+          to: email,
+          subject: 'Reset your Stagecoach password',
+          text:
+            `Someone (hopefully you) asked to reset the password of your Stagecoach account.\n\n` +
+            `Choose a new password here within ${passwordResetLifetimeMinutes} minutes:\n\n${link}\n\n` +
+            `If you did not ask for this, ignore this email; your password stays as it is.\n`,
+        })
+      } else {
+        log(`Password reset link for ${email} (no SMTP_URL set, so it was not emailed): ${link}`)
+      }
+      return { setCookies: [], delivery }
+    },
+
+    async resetPassword({ token, password }) {
+      const passwordHash = await hashPassword(password)
+      const userId = await db.asService(async (tx) => {
+        const [used] = await tx.query<{ user_id: string }>(
+          `update private.password_reset_tokens set used_at = now()
+           where token_hash = $1 and used_at is null and expires_at > now()
+           returning user_id`,
+          [sha256Hex(token ?? '')],
+        )
+        if (!used) return null
+        await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [used.user_id, passwordHash])
+        // Whoever else was signed in as this user (perhaps whoever made the reset necessary) is out.
+        await tx.query('delete from private.login_sessions where user_id = $1', [used.user_id])
+        await tx.query('delete from private.password_reset_tokens where user_id = $1 and used_at is null', [used.user_id])
+        return used.user_id
+      })
+      if (!userId) {
+        throw new AppError('invalid', 'This reset link has expired or was already used. Ask for a new one.')
+      }
+      return { userId, setCookies: [await startSession(userId)] }
     },
   }
 }

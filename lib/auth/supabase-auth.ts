@@ -1,21 +1,64 @@
-import { createServerClient, parseCookieHeader, serializeCookieHeader } from '@supabase/ssr'
+import { createServerClient, parseCookieHeader, serializeCookieHeader, type CookieOptions } from '@supabase/ssr'
+import type { AuthError } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 import { AppError } from '../errors'
 import type { AuthBackend, AuthRequest } from './backend'
+import { sessionLifetimeSeconds } from './session-cookie'
+
+export interface SupabaseAuthSettings {
+  url: string
+  anonKey: string
+  /** Where email links lead back to, e.g. https://coach.example.com (no trailing slash). */
+  appUrl: string
+  /** Send cookies over HTTPS only (production, or an https APP_URL). */
+  secureCookies: boolean
+}
+
+const wrongCredentials = 'That email and password do not match an account. Check both and try again.'
+export const unconfirmedEmailMessage =
+  'Check your inbox: confirm your email address with the link we sent you, then sign in.'
+const expiredLink = 'This link has expired or was already used. Ask for a new one.'
+
+/** Supabase Auth's rate limits (requests, emails sent) reach the person as one message. */
+function throwIfRateLimited(error: AuthError): void {
+  if (error.code === 'over_request_rate_limit' || error.code === 'over_email_send_rate_limit' || error.status === 429) {
+    throw new AppError('rate_limited', 'Too many attempts. Wait a few minutes, then try again.')
+  }
+}
 
 /**
  * Supabase Auth, used when SUPABASE_URL and SUPABASE_ANON_KEY are set. Sessions live in
  * Supabase's cookies (@supabase/ssr); every check asks Supabase Auth to verify the token
  * (`getUser`), never trusting the cookie's contents alone. Sign-up adds the display name
  * to the user's metadata, from which the database creates the profile.
+ *
+ * Cookies (the session, and the PKCE code verifier of an email link in flight) are
+ * HttpOnly, SameSite=Lax, Secure in production, and last as long as a built-in session
+ * (30 days) instead of @supabase/ssr's 400-day default. Email links come back to
+ * /auth/confirm.
  */
-export function createSupabaseAuth(settings: { url: string; anonKey: string }): AuthBackend {
-  function clientFor(request: AuthRequest, setCookie: (value: string) => void) {
+export function createSupabaseAuth(settings: SupabaseAuthSettings): AuthBackend {
+  const cookieOptions: CookieOptions = {
+    httpOnly: true,
+    secure: settings.secureCookies,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: sessionLifetimeSeconds,
+  }
+  const confirmUrl = `${settings.appUrl}/auth/confirm`
+
+  function clientFor(request: AuthRequest, setCookies: string[]) {
     return createServerClient(settings.url, settings.anonKey, {
+      cookieOptions,
       cookies: {
         getAll: () => parseCookieHeader(request.cookieHeader ?? '').map(({ name, value }) => ({ name, value: value ?? '' })),
-        setAll: (cookies: { name: string; value: string; options: Parameters<typeof serializeCookieHeader>[2] }[]) => {
-          for (const { name, value, options } of cookies) setCookie(serializeCookieHeader(name, value, options))
+        setAll: (cookies) => {
+          for (const { name, value, options } of cookies) {
+            // @supabase/ssr 0.12 applies cookieOptions but then sets maxAge to its own
+            // 400-day default on every cookie it sets (not on those it clears, maxAge 0).
+            const lifetime = options.maxAge ? { maxAge: sessionLifetimeSeconds } : {}
+            setCookies.push(serializeCookieHeader(name, value, { ...options, ...lifetime }))
+          }
         },
       },
       // Node 20 has no global WebSocket, and supabase-js will not create a client without
@@ -30,17 +73,19 @@ export function createSupabaseAuth(settings: { url: string; anonKey: string }): 
     kind: 'supabase',
 
     async getUserId(request, setCookie) {
-      const { data, error } = await clientFor(request, setCookie).auth.getUser()
+      const setCookies: string[] = []
+      const { data, error } = await clientFor(request, setCookies).auth.getUser()
+      for (const cookie of setCookies) setCookie(cookie)
       if (error || !data.user) return null
       return data.user.id
     },
 
     async signUp(input, request) {
       const setCookies: string[] = []
-      const { data, error } = await clientFor(request, (value) => setCookies.push(value)).auth.signUp({
+      const { data, error } = await clientFor(request, setCookies).auth.signUp({
         email: input.email,
         password: input.password,
-        options: { data: { display_name: input.displayName } },
+        options: { data: { display_name: input.displayName }, emailRedirectTo: confirmUrl },
       })
       if (error) {
         if (error.code === 'user_already_exists' || error.code === 'email_exists') {
@@ -48,9 +93,7 @@ export function createSupabaseAuth(settings: { url: string; anonKey: string }): 
             email: ['An account with that email already exists.'],
           })
         }
-        if (error.code === 'over_request_rate_limit' || error.status === 429) {
-          throw new AppError('rate_limited', 'Too many attempts. Wait a few minutes, then try again.')
-        }
+        throwIfRateLimited(error)
         throw new AppError('invalid', error.message)
       }
       if (!data.user) throw new AppError('unavailable', 'Supabase did not create the account. Try again.')
@@ -59,23 +102,83 @@ export function createSupabaseAuth(settings: { url: string; anonKey: string }): 
 
     async signIn(input, request) {
       const setCookies: string[] = []
-      const { data, error } = await clientFor(request, (value) => setCookies.push(value)).auth.signInWithPassword({
+      const { data, error } = await clientFor(request, setCookies).auth.signInWithPassword({
         email: input.email,
         password: input.password,
       })
       if (error || !data.user) {
-        if (error?.status === 429) {
-          throw new AppError('rate_limited', 'Too many failed sign-ins. Wait a few minutes, then try again.')
-        }
-        throw new AppError('invalid', 'That email and password do not match an account. Check both and try again.')
+        if (error?.code === 'email_not_confirmed') throw new AppError('unconfirmed', unconfirmedEmailMessage)
+        if (error) throwIfRateLimited(error)
+        throw new AppError('invalid', wrongCredentials)
       }
       return { userId: data.user.id, setCookies }
     },
 
     async signOut(request) {
       const setCookies: string[] = []
-      await clientFor(request, (value) => setCookies.push(value)).auth.signOut()
+      // This device only: Supabase's default (global) would sign the person out everywhere.
+      await clientFor(request, setCookies).auth.signOut({ scope: 'local' })
       return { setCookies }
+    },
+
+    async resendConfirmation(email, request) {
+      const setCookies: string[] = []
+      const { error } = await clientFor(request, setCookies).auth.resend({
+        type: 'signup',
+        email,
+        options: { emailRedirectTo: confirmUrl },
+      })
+      if (error) {
+        throwIfRateLimited(error)
+        throw new AppError('unavailable', 'The confirmation email could not be sent. Try again in a moment.')
+      }
+      return { setCookies }
+    },
+
+    async confirmEmailLink(link, request) {
+      const setCookies: string[] = []
+      const auth = clientFor(request, setCookies).auth
+      if ('code' in link) {
+        const { data, error } = await auth.exchangeCodeForSession(link.code)
+        if (error || !data.session) throw new AppError('invalid', expiredLink)
+        // auth-js reports a recovery link's code (its verifier was stored for recovery) in
+        // redirectType, which its types leave out.
+        const recovery = 'redirectType' in data && data.redirectType === 'PASSWORD_RECOVERY'
+        return { setCookies, purpose: recovery ? 'recovery' : 'signup' }
+      }
+      const type = link.type === 'recovery' ? 'recovery' : 'email'
+      const { data, error } = await auth.verifyOtp({ type, token_hash: link.tokenHash })
+      if (error || !data.session) throw new AppError('invalid', expiredLink)
+      return { setCookies, purpose: type === 'recovery' ? 'recovery' : 'signup' }
+    },
+
+    async requestPasswordReset(email, request) {
+      const setCookies: string[] = []
+      const { error } = await clientFor(request, setCookies).auth.resetPasswordForEmail(email, {
+        redirectTo: `${confirmUrl}?${new URLSearchParams({ next: '/reset-password' })}`,
+      })
+      if (error) {
+        throwIfRateLimited(error)
+        throw new AppError('unavailable', 'The reset email could not be sent. Try again in a moment.')
+      }
+      return { setCookies, delivery: 'email' }
+    },
+
+    async resetPassword({ password }, request) {
+      const setCookies: string[] = []
+      const auth = clientFor(request, setCookies).auth
+      const { data, error } = await auth.updateUser({ password })
+      if (error || !data.user) {
+        if (error?.code === 'same_password') {
+          throw new AppError('invalid', 'Choose a password different from your old one.', {
+            password: ['Choose a password different from your old one.'],
+          })
+        }
+        throw new AppError('invalid', expiredLink)
+      }
+      // Every other session of this user ends; this browser stays signed in.
+      await auth.signOut({ scope: 'others' })
+      return { userId: data.user.id, setCookies }
     },
   }
 }

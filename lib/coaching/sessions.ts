@@ -412,20 +412,14 @@ export async function setSessionSharing(
   db: Database,
   input: { userId: string; sessionId: string; share: { coachId: string; programId: string } | null },
 ): Promise<void> {
-  const rows = await db.asUser(input.userId, (tx) =>
-    input.share
-      ? tx.query(
-          `update public.coaching_sessions set visibility = 'shared', coach_id = $3, program_id = $4
-           where id = $1 and user_id = $2 and session_type = 'self_coaching' and source = 'self_assigned'
-           returning id`,
-          [input.sessionId, input.userId, input.share.coachId, input.share.programId],
-        )
-      : tx.query(
-          `update public.coaching_sessions set visibility = 'private', coach_id = null, program_id = null
-           where id = $1 and user_id = $2 and session_type = 'self_coaching' and source = 'self_assigned'
-           returning id`,
-          [input.sessionId, input.userId],
-        ),
+  // coach_id and program_id are not updatable by the API roles; this function is the one
+  // way they change after insert (supabase/migrations/20261202000100_grants_and_set_based_policies.sql).
+  const [result] = await db.asUser(input.userId, (tx) =>
+    tx.query<{ changed: boolean }>('select public.set_session_sharing($1, $2, $3) as changed', [
+      input.sessionId,
+      input.share?.coachId ?? null,
+      input.share?.programId ?? null,
+    ]),
   )
-  if (rows.length === 0) throw new AppError('not_found', 'That session does not exist, or it cannot be shared that way.')
+  if (!result?.changed) throw new AppError('not_found', 'That session does not exist, or it cannot be shared that way.')
 }

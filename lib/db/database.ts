@@ -107,6 +107,10 @@ export function toAppError(error: unknown): unknown {
   if (error instanceof AppError) return error
   const code = sqlState(error)
   if (code === undefined) return error
+  // A missing privilege ("permission denied for table …") is a migration that forgot a
+  // grant: a bug to see in the log, not a "Not found" that hides it (issue 7). Row-level
+  // security's refusals and the functions' own 42501s stay "not found".
+  if (code === '42501' && error instanceof Error && error.message.startsWith('permission denied')) return error
   const mapped = ((): AppError | undefined => {
     switch (code) {
       case '23505':
@@ -123,7 +127,7 @@ export function toAppError(error: unknown): unknown {
       case '22021': // a NUL or an invalid byte sequence in text
       case '22P05': // a NUL (\u0000) in jsonb
         return new AppError('invalid', unsavableCharactersMessage)
-      case '42501': // insufficient privilege, including a row-level security refusal
+      case '42501': // a row-level security refusal, or a function refusing an anonymous caller
       case 'P0002':
         return new AppError('not_found', 'Not found.')
       default:

@@ -5,7 +5,7 @@ import type { Driver } from './database'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const migrationsDirectory = path.join(projectRoot, 'supabase/migrations')
-const bootstrapPath = path.join(projectRoot, 'lib/db/bootstrap.sql')
+export const bootstrapPath = path.join(projectRoot, 'lib/db/bootstrap.sql')
 
 export interface Migration {
   /** The timestamp prefix of the file name, e.g. 20261121000100. */
@@ -46,13 +46,22 @@ export async function migrate(
   return driver.exclusively('stagecoach:migrate', async () => {
     await driver.transaction(async (tx) => {
       await tx.exec(fs.readFileSync(bootstrapPath, 'utf8'))
+      // Looked up first: on Supabase the CLI may already have made these, owned by someone else.
       await tx.exec(`
-        create schema if not exists supabase_migrations;
-        create table if not exists supabase_migrations.schema_migrations (
-          version text primary key,
-          statements text[],
-          name text
-        );
+        do $$
+        begin
+          if to_regnamespace('supabase_migrations') is null then
+            create schema supabase_migrations;
+          end if;
+          if to_regclass('supabase_migrations.schema_migrations') is null then
+            create table supabase_migrations.schema_migrations (
+              version text primary key,
+              statements text[],
+              name text
+            );
+          end if;
+        end
+        $$;
       `)
     })
     const appliedRows = await driver.transaction((tx) =>

@@ -287,7 +287,7 @@ export async function getActionPlan(db: Database, { userId, id }: { userId: stri
     }>(
       `select a.id, a.theme, a.title, a.description, a.goal_statement, a.smart_criteria, a.status, a.priority,
               a.timeline_start, a.timeline_end, a.session_id, s.title as session_title, s.summary, a.user_id,
-              p.display_name as client_name, private.can_edit_action_plan(a.id) as can_edit,
+              p.display_name as client_name, a.id in (select private.editable_action_plan_ids()) as can_edit,
               coalesce(a.timeline_end < ${todaySql} and a.status <> 'completed', false) as overdue
        from public.action_plans a
        left join public.coaching_sessions s on s.id = a.session_id
@@ -447,7 +447,7 @@ export const milestoneInputSchema = z.object({
 
 async function requireEditablePlan(tx: Tx, planId: string): Promise<void> {
   const [plan] = await tx.query<{ can_edit: boolean }>(
-    'select private.can_edit_action_plan(id) as can_edit from public.action_plans where id = $1',
+    'select id in (select private.editable_action_plan_ids()) as can_edit from public.action_plans where id = $1',
     [planId],
   )
   if (!plan?.can_edit) throw new AppError('not_found', 'That action plan does not exist, or you cannot change it.')

@@ -41,43 +41,39 @@ interface DueItem {
 }
 
 /**
- * The feed for a token, or null if no feed has that token. The token stands for its
- * owner, read-only: their own plans are read as them, under their access rules.
+ * The feed for a token, or null if no feed has that token. The token is the credential of
+ * a calendar app with no session: the database answers with the due dates its owner can
+ * see, and nothing else (not even whose feed it is).
  */
 export async function calendarFeed(db: Database, { token, now = new Date() }: { token: string; now?: Date }): Promise<string | null> {
   if (token.length > 200) return null
-  const [owner] = await db.asAnonymous((tx) => tx.query<{ user_id: string | null }>('select public.calendar_feed_owner($1) as user_id', [token]))
-  const userId = owner?.user_id
-  if (!userId) return null
-  const items = await db.asUser(userId, async (tx) => {
-    const plans = await tx.query<{ id: string; title: string; description: string; status: string; timeline_end: string }>(
-      `select id, title, description, status, timeline_end from public.action_plans
-       where user_id = $1 and timeline_end is not null
-       order by timeline_end limit 2000`,
-      [userId],
-    )
-    const milestones = await tx.query<{ id: string; title: string; plan_title: string; completed: boolean; due_date: string }>(
-      `select m.id, m.title, a.title as plan_title, m.completed, m.due_date
-       from public.milestones m join public.action_plans a on a.id = m.action_plan_id
-       where a.user_id = $1 and m.due_date is not null
-       order by m.due_date limit 5000`,
-      [userId],
-    )
-    return [
-      ...plans.map<DueItem>((p) => ({
-        uid: `action-plan-${p.id}@stagecoach`,
-        date: p.timeline_end,
-        summary: `${p.status === 'completed' ? '✓ ' : ''}Due: ${p.title}`,
-        description: p.description,
-      })),
-      ...milestones.map<DueItem>((m) => ({
-        uid: `milestone-${m.id}@stagecoach`,
-        date: m.due_date,
-        summary: `${m.completed ? '✓ ' : ''}Milestone: ${m.title}`,
-        description: `Part of: ${m.plan_title}`,
-      })),
-    ]
+  const { known, entries } = await db.asAnonymous(async (tx) => {
+    const [feed] = await tx.query<{ known: boolean }>('select public.calendar_feed_exists($1) as known', [token])
+    if (!feed?.known) return { known: false, entries: [] }
+    return {
+      known: true,
+      entries: await tx.query<{ kind: string; item_id: string; title: string; plan_title: string; description: string; completed: boolean; due_on: string }>(
+        'select kind, item_id, title, plan_title, description, completed, due_on from public.calendar_feed_entries($1)',
+        [token],
+      ),
+    }
   })
+  if (!known) return null
+  const items = entries.map<DueItem>((entry) =>
+    entry.kind === 'action_plan'
+      ? {
+          uid: `action-plan-${entry.item_id}@stagecoach`,
+          date: entry.due_on,
+          summary: `${entry.completed ? '✓ ' : ''}Due: ${entry.title}`,
+          description: entry.description,
+        }
+      : {
+          uid: `milestone-${entry.item_id}@stagecoach`,
+          date: entry.due_on,
+          summary: `${entry.completed ? '✓ ' : ''}Milestone: ${entry.title}`,
+          description: `Part of: ${entry.plan_title}`,
+        },
+  )
   return renderCalendar(items, now)
 }
 

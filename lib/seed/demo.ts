@@ -113,7 +113,7 @@ export async function seedDemo(db: Database, log: (line: string) => void = () =>
   for (const account of demoAccounts) {
     const [row] = await db.asService(async (tx) =>
       tx.query<{ id: string }>(
-        `insert into auth.users (email, encrypted_password, raw_user_meta_data) values ($1, $2, $3::jsonb) returning id`,
+        `insert into auth.users (id, email, encrypted_password, raw_user_meta_data) values (gen_random_uuid(), $1, $2, $3::jsonb) returning id`,
         [account.email, await hashPassword(account.password), JSON.stringify({ display_name: account.displayName })],
       ),
     )

@@ -15,33 +15,26 @@ create table public.reply_claims (
 alter table public.reply_claims enable row level security;
 create index reply_claims_user_id_idx on public.reply_claims (user_id);
 
-revoke all on public.reply_claims from public, anon;
--- Only claimed_at may change (taking over a stale claim): whose claim it is, and for which
--- message, never does.
-grant select, insert, delete on public.reply_claims to authenticated;
-grant update (claimed_at) on public.reply_claims to authenticated;
-grant select, insert, update, delete on public.reply_claims to service_role;
+-- Grants as decision 007 has them: exactly what the app's queries need. Only claimed_at
+-- may change (taking over a stale claim): whose claim it is, and for which message, never.
+revoke all on public.reply_claims from public, anon, authenticated, service_role;
+grant select, insert, delete on public.reply_claims to authenticated, service_role;
+grant update (claimed_at) on public.reply_claims to authenticated, service_role;
 
--- Only the client running a self-coaching session has conversation turns to claim.
-create policy "Clients can see the reply claims of their own sessions"
+-- Only the person who writes a session's conversation has turns to claim.
+create policy "People can see their own reply claims"
   on public.reply_claims for select to authenticated
   using (user_id = (select auth.uid()));
 
-create policy "Clients can claim a reply in a self-coaching session they run"
+create policy "People who run a session can claim a reply in it"
   on public.reply_claims for insert to authenticated
-  with check (
-    user_id = (select auth.uid())
-    and exists (
-      select 1 from public.coaching_sessions s
-      where s.id = session_id and s.user_id = (select auth.uid()) and s.session_type = 'self_coaching'
-    )
-  );
+  with check (user_id = (select auth.uid()) and session_id in (select private.editable_session_ids()));
 
-create policy "Clients can take over a stale claim of their own"
+create policy "People can take over a stale claim of their own"
   on public.reply_claims for update to authenticated
   using (user_id = (select auth.uid()))
   with check (user_id = (select auth.uid()));
 
-create policy "Clients can give back a claim of their own"
+create policy "People can give back a claim of their own"
   on public.reply_claims for delete to authenticated
   using (user_id = (select auth.uid()));

@@ -17,34 +17,30 @@ alter table public.session_memories enable row level security;
 create trigger session_memories_set_updated_at before update on public.session_memories
 for each row execute function private.set_updated_at();
 
-revoke all on public.session_memories from public, anon;
-grant select, insert, delete on public.session_memories to authenticated;
--- Which session a memory belongs to never changes.
-grant update (items) on public.session_memories to authenticated;
-grant select, insert, update, delete on public.session_memories to service_role;
+-- Grants as decision 007 has them. Which session a memory belongs to never changes.
+revoke all on public.session_memories from public, anon, authenticated, service_role;
+grant select, insert, delete on public.session_memories to authenticated, service_role;
+grant update (items) on public.session_memories to authenticated, service_role;
 
 create policy "People who run a session, and its client, can read its memory"
   on public.session_memories for select to authenticated
   using (
-    private.can_edit_session(session_id)
-    or exists (
-      select 1 from public.coaching_sessions s
-      where s.id = session_id and s.user_id = (select auth.uid())
-    )
+    session_id in (select private.editable_session_ids())
+    or session_id in (select s.id from public.coaching_sessions s where s.user_id = (select auth.uid()))
   );
 
 create policy "People who run a session can record its memory"
   on public.session_memories for insert to authenticated
-  with check (private.can_edit_session(session_id));
+  with check (session_id in (select private.editable_session_ids()));
 
 create policy "People who run a session can edit its memory"
   on public.session_memories for update to authenticated
-  using (private.can_edit_session(session_id))
-  with check (private.can_edit_session(session_id));
+  using (session_id in (select private.editable_session_ids()))
+  with check (session_id in (select private.editable_session_ids()));
 
 create policy "People who run a session can remove its memory"
   on public.session_memories for delete to authenticated
-  using (private.can_edit_session(session_id));
+  using (session_id in (select private.editable_session_ids()));
 
 -- Move what is there, and take it out of the rows the coach can read.
 insert into public.session_memories (session_id, items)

@@ -55,7 +55,7 @@ function service<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 /**
  * Runs a statement as an actor. "allowed" means it returned rows (writes use RETURNING);
  * "denied" means it touched nothing, or row-level security / privileges refused it
- * (SQLSTATE 42501). Any other error is a broken test, not a denial.
+ * (SQLSTATE 42501: an AppError for a policy's refusal, the raw error for a missing privilege). Any other error is a broken test, not a denial.
  */
 async function attempt(actor: Actor, sql: string, params: unknown[] = []): Promise<'allowed' | 'denied'> {
   try {
@@ -63,6 +63,8 @@ async function attempt(actor: Actor, sql: string, params: unknown[] = []): Promi
     return rows.length > 0 ? 'allowed' : 'denied'
   } catch (error) {
     if (error instanceof AppError && sqlState(error.cause) === '42501') return 'denied'
+    // No privilege at all (no grant, or a column that may not be updated).
+    if (sqlState(error) === '42501') return 'denied'
     throw error
   }
 }
@@ -674,14 +676,32 @@ describe('audit_log', () => {
     )
   })
 
-  it('entries are added in one’s own name only', async () => {
-    const add = (actor: Actor, actorId: string) =>
-      attempt(actor, `insert into public.audit_log (actor_id, action, entity_type) values ($1, 'viewed', 'session') returning id`, [
-        actorId,
-      ])
-    expect(await add('coach', id.client)).toBe('denied')
-    expect(await add('anon', id.client)).toBe('denied')
-    expect(await add('client', id.client)).toBe('allowed')
+  it('entries are written only by the database: no API role inserts one, in anyone’s name', async () => {
+    const add = (actor: Actor, actorId: string, planId: string) =>
+      attempt(
+        actor,
+        `insert into public.audit_log (actor_id, action, entity_type, entity_id) values ($1, 'action_plan.status_changed', 'action_plan', $2) returning id`,
+        [actorId, planId],
+      )
+    // The case found by direct SQL: a client writing history into another person's plan.
+    expect(await add('outsideClient', id.outsideClient, row.sharedPlan)).toBe('denied')
+    for (const actor of everyoneBut()) {
+      const actorId = actor === 'anon' ? id.client : id[actor]
+      expect([actor, await add(actor, actorId, row.privatePlan)]).toEqual([actor, 'denied'])
+    }
+    await expect(
+      service(async (tx) => {
+        await tx.query('set local role service_role')
+        return tx.query(`insert into public.audit_log (actor_id, action, entity_type) values ($1, 'x', 'session')`, [id.client])
+      }),
+    ).rejects.toMatchObject({ code: '42501' })
+    // The allowed path: changing a plan's status makes the database write the entry.
+    const written = () => count('public.audit_log', `entity_id = $1 and actor_id = $2 and action = 'action_plan.status_changed'`, [row.privatePlan, id.client])
+    const before = await written()
+    await as('client', (tx) =>
+      tx.query(`update public.action_plans set status = case when status = 'blocked' then 'pending' else 'blocked' end where id = $1`, [row.privatePlan]),
+    )
+    expect(await written()).toBe(before + 1)
   })
 
   it('is append-only: no API role can change or remove an entry; only the database owner can', async () => {
@@ -695,7 +715,7 @@ describe('audit_log', () => {
         await tx.query('set local role service_role')
         return tx.query(`update public.audit_log set action = 'tampered' where id = $1`, [row.auditEntry])
       }),
-    ).rejects.toMatchObject({ kind: 'not_found' })
+    ).rejects.toMatchObject({ code: '42501' })
     const [owned] = await service((tx) =>
       tx.query(`update public.audit_log set metadata = '{"redacted": true}' where id = $1 returning id`, [row.auditEntry]),
     )
@@ -851,5 +871,116 @@ describe('a plan’s status history in the audit log', () => {
     await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
       attempt(actor, 'select id from public.audit_log where id = $1', [entry!.id]),
     )
+  })
+})
+
+describe('columns that say whom a row belongs to never change after insert', () => {
+  // Fresh rows, so the cases above (some delete theirs) cannot affect these.
+  const fresh = {
+    selfSession: '',
+    ledSession: '',
+    plan: '',
+    milestone: '',
+    stage: '',
+    invite: '',
+  }
+
+  beforeAll(async () => {
+    await service(async (tx) => {
+      const [self] = await tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title)
+         values ($1, $2, $3, 'self_coaching', 'self_assigned', 'shared', 'Owned by the client') returning id`,
+        [id.client, id.coach, row.program],
+      )
+      const [led] = await tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title)
+         values ($1, $2, $3, 'coach_led', 'coach_assigned', 'shared', 'Led for the client') returning id`,
+        [id.client, id.coach, row.program],
+      )
+      const [plan] = await tx.query<{ id: string }>(
+        `insert into public.action_plans (user_id, title) values ($1, 'Owned plan') returning id`,
+        [id.client],
+      )
+      const [milestone] = await tx.query<{ id: string }>(
+        `insert into public.milestones (action_plan_id, title) values ($1, 'Owned step') returning id`,
+        [plan!.id],
+      )
+      const [stage] = await tx.query<{ id: string }>(
+        `insert into public.stage_responses (session_id, stage_number, stage_name) values ($1, 2, 'starting_point') returning id`,
+        [self!.id],
+      )
+      const [invite] = await tx.query<{ id: string }>(
+        `insert into public.program_invites (program_id, role, token_hash, created_by, expires_at)
+         values ($1, 'client', repeat('f', 64), $2, now() + interval '7 days') returning id`,
+        [row.program, id.coach],
+      )
+      fresh.selfSession = self!.id
+      fresh.ledSession = led!.id
+      fresh.plan = plan!.id
+      fresh.milestone = milestone!.id
+      fresh.stage = stage!.id
+      fresh.invite = invite!.id
+    })
+  })
+
+  it('a coach cannot hand a coach-led session to another client, but can rename it', async () => {
+    // The case found by direct SQL: the coach moved the session (and its notes) to another client.
+    expect(await attempt('coach', 'update public.coaching_sessions set user_id = $2 where id = $1 returning id', [fresh.ledSession, id.peerClient])).toBe('denied')
+    expect(await count('public.coaching_sessions', 'id = $1 and user_id = $2', [fresh.ledSession, id.client])).toBe(1)
+    expect(await attempt('coach', `update public.coaching_sessions set title = 'Renamed by coach' where id = $1 returning id`, [fresh.ledSession])).toBe('allowed')
+  })
+
+  it.each([
+    ['coach_id', (v: typeof id) => v.otherCoach],
+    ['program_id', () => row.otherProgram],
+    ['source', () => 'self_assigned'],
+    ['session_type', () => 'self_coaching'],
+  ])('nobody changes a session’s %s directly; its runner can still change its title', async (column, value) => {
+    for (const [actor, sessionId] of [['coach', fresh.ledSession], ['client', fresh.selfSession], ['client', fresh.ledSession]] as const) {
+      expect([actor, await attempt(actor, `update public.coaching_sessions set ${column} = $2 where id = $1 returning id`, [sessionId, value(id)])]).toEqual([actor, 'denied'])
+    }
+    expect(await attempt('client', `update public.coaching_sessions set title = $2 where id = $1 returning id`, [fresh.selfSession, `Title after ${column}`])).toBe('allowed')
+  })
+
+  it('a client shares a session only with their own coach, through set_session_sharing', async () => {
+    const share = (actor: Actor, coachId: string | null, programId: string | null) =>
+      as(actor, (tx) =>
+        tx.query<{ changed: boolean }>('select public.set_session_sharing($1, $2, $3) as changed', [fresh.selfSession, coachId, programId]),
+      ).then(([r]) => r?.changed)
+    expect(await share('client', id.peerClient, row.program)).toBe(false) // not a coach
+    expect(await share('client', id.coach, row.otherProgram)).toBe(false) // not their coach there
+    expect(await share('peerClient', null, null)).toBe(false)
+    expect(await share('coach', null, null)).toBe(false)
+    await expect(share('anon', null, null)).rejects.toMatchObject({ code: '42501' })
+    expect(await count('public.coaching_sessions', `id = $1 and coach_id = $2 and visibility = 'shared'`, [fresh.selfSession, id.coach])).toBe(1)
+    expect(await share('client', null, null)).toBe(true)
+    expect(await count('public.coaching_sessions', `id = $1 and coach_id is null and visibility = 'private'`, [fresh.selfSession])).toBe(1)
+    expect(await share('client', id.coach, row.program)).toBe(true)
+    expect(await count('public.coaching_sessions', `id = $1 and coach_id = $2 and visibility = 'shared'`, [fresh.selfSession, id.coach])).toBe(1)
+  })
+
+  it('a plan’s user_id and session_id stay; its client can still edit it', async () => {
+    expect(await attempt('client', 'update public.action_plans set user_id = $2 where id = $1 returning id', [fresh.plan, id.peerClient])).toBe('denied')
+    expect(await attempt('client', 'update public.action_plans set session_id = $2 where id = $1 returning id', [fresh.plan, fresh.selfSession])).toBe('denied')
+    expect(await attempt('client', `update public.action_plans set title = 'Edited plan' where id = $1 returning id`, [fresh.plan])).toBe('allowed')
+  })
+
+  it('a milestone’s action_plan_id stays; it can still be edited', async () => {
+    expect(await attempt('client', 'update public.milestones set action_plan_id = $2 where id = $1 returning id', [fresh.milestone, row.privatePlan])).toBe('denied')
+    expect(await attempt('client', `update public.milestones set title = 'Edited step' where id = $1 returning id`, [fresh.milestone])).toBe('allowed')
+  })
+
+  it('a stage’s session, an invite’s program, a program’s creator, a profile’s id and a feed’s owner stay', async () => {
+    expect(await attempt('client', 'update public.stage_responses set session_id = $2 where id = $1 returning id', [fresh.stage, row.privateSession])).toBe('denied')
+    expect(await attempt('client', `update public.stage_responses set responses = '{"fields": {}}' where id = $1 returning id`, [fresh.stage])).toBe('allowed')
+    expect(await attempt('coach', 'update public.program_invites set program_id = $2 where id = $1 returning id', [fresh.invite, row.otherProgram])).toBe('denied')
+    expect(await attempt('coach', `update public.program_invites set expires_at = now() + interval '3 days' where id = $1 returning id`, [fresh.invite])).toBe('allowed')
+    expect(await attempt('coach', 'update public.programs set created_by = $2 where id = $1 returning id', [row.program, id.client])).toBe('denied')
+    expect(await attempt('coach', `update public.programs set name = 'North Star' where id = $1 returning id`, [row.program])).toBe('allowed')
+    expect(await attempt('client', 'update public.profiles set id = $2 where id = $1 returning id', [id.client, id.peerClient])).toBe('denied')
+    expect(await attempt('client', `update public.profiles set timezone = 'Europe/Lisbon' where id = $1 returning id`, [id.client])).toBe('allowed')
+    await service((tx) => tx.query(`insert into public.calendar_feeds (user_id, token_hash) values ($1, repeat('9', 64)) on conflict (user_id) do nothing`, [id.client]))
+    expect(await attempt('client', 'update public.calendar_feeds set user_id = $2 where user_id = $1 returning user_id', [id.client, id.peerClient])).toBe('denied')
+    expect(await attempt('client', `update public.calendar_feeds set token_hash = repeat('8', 64) where user_id = $1 returning user_id`, [id.client])).toBe('allowed')
   })
 })

@@ -4,6 +4,7 @@
  * from two processes at once.
  */
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -77,13 +78,18 @@ describe(`units of work`, () => {
 
   it('turn database refusals into app errors and keep the driver error as the cause', async () => {
     const userId = await createUser(testDb.db)
-    // Someone else's id: the user's own with its last digit changed (never to itself).
-    const otherId = userId.replace(/.$/, (last) => (last === '0' ? '1' : '0'))
     const error = await testDb.db
-      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [otherId]))
+      .asUser(userId, (tx) => tx.query(`insert into public.action_plans (user_id, title) values ($1, 'x')`, [randomUUID()]))
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AppError)
     expect((error as AppError).cause).toMatchObject({ code: '42501' })
+  })
+
+  it('let a missing privilege through as the bug it is, not as "not found"', async () => {
+    const userId = await createUser(testDb.db)
+    const error = await testDb.db.asUser(userId, (tx) => tx.query('select * from private.login_sessions')).catch((e: unknown) => e)
+    expect(error).not.toBeInstanceOf(AppError)
+    expect(error).toMatchObject({ code: '42501', message: expect.stringMatching(/^permission denied/) })
   })
 
   it('refuse a user id that is not a uuid before touching the database', () => {
@@ -158,6 +164,35 @@ describe('migrations', () => {
       expect(state).toEqual({ half_done: null, applied: good.length })
     } finally {
       await fresh.close()
+    }
+  })
+})
+
+describe('a database set up by the old bootstrap', () => {
+  it('loses the default grants to the API roles: new tables get only what a migration grants', async () => {
+    const old = await openPgliteDriver()
+    try {
+      // What lib/db/bootstrap.sql did before the grants moved into the migrations (decision 007).
+      const [first, ...rest] = readMigrations()
+      const oldDefaults = {
+        version: '20261120000000',
+        name: 'old_bootstrap_defaults',
+        sql: `alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+              alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+              alter default privileges in schema public grant all on functions to anon, authenticated, service_role;`,
+      }
+      await migrate(old, { migrations: [oldDefaults, first!, ...rest] })
+      const later = { version: '29991231000000', name: 'later_table', sql: 'create table public.later_table (id int)' }
+      await migrate(old, { migrations: [later] })
+      const [grants] = await old.transaction((tx) =>
+        tx.query<{ anon: boolean; authenticated: boolean }>(
+          `select has_table_privilege('anon', 'public.later_table', 'SELECT') as anon,
+                  has_table_privilege('authenticated', 'public.later_table', 'SELECT') as authenticated`,
+        ),
+      )
+      expect(grants).toEqual({ anon: false, authenticated: false })
+    } finally {
+      await old.close()
     }
   })
 })

@@ -19,6 +19,9 @@ const appSettings = [
   'AI_MODEL',
   'AI_TIMEOUT_MS',
   'TRUST_PROXY',
+  'APP_URL',
+  'SMTP_URL',
+  'MAIL_FROM',
 ]
 
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
