@@ -66,6 +66,16 @@ describe('environment', () => {
   it('makes the whole message start-up prints', () => {
     expect(() => parseEnv({ PORT: '0' })).toThrow(/Stagecoach cannot start: the environment has a problem\.\n  - PORT/)
   })
+
+  it('trusts no proxy unless TRUST_PROXY names one', () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe(false)
+    expect(parseEnv({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false)
+    expect(parseEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1)
+    expect(parseEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8, fd00::1')
+    expect(problems({ TRUST_PROXY: 'my-proxy' })).toEqual([
+      'TRUST_PROXY: "my-proxy" is not an address, a subnet, loopback, linklocal or uniquelocal. Name your proxy\'s address (e.g. TRUST_PROXY=10.0.0.5 or TRUST_PROXY=loopback), the number of proxies in front (TRUST_PROXY=1), or leave it unset.',
+    ])
+  })
 })
 
 describe('prepared statements and compression settings', () => {

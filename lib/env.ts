@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 import { StartupError } from './errors'
@@ -70,6 +71,20 @@ const envSchema = z
         'The base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama.',
       ),
     AI_MODEL: optionalText.describe('The model name, e.g. gpt-4o-mini (the default with OpenAI) or llama3.1.'),
+    TRUST_PROXY: optionalText
+      .transform((value, ctx): boolean | number | string => {
+        if (value === undefined || value === 'false') return false
+        if (value === 'true') return true
+        if (/^\d+$/.test(value)) return Number(value)
+        const names = value.split(',').map((name) => name.trim())
+        const bad = names.find((name) => !['loopback', 'linklocal', 'uniquelocal'].includes(name) && !isIP(name.split('/')[0] ?? ''))
+        if (bad !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not an address, a subnet, loopback, linklocal or uniquelocal. Name your proxy's address (e.g. TRUST_PROXY=10.0.0.5 or TRUST_PROXY=loopback), the number of proxies in front (TRUST_PROXY=1), or leave it unset.` })
+          return z.NEVER
+        }
+        return names.join(', ')
+      })
+      .describe('Which proxy to believe X-Forwarded-For from: unset (none), an address or subnet list, loopback, or a hop count.'),
     APP_URL: optionalText
       .pipe(z.url({ protocol: /^https?$/ }).optional())
       .describe(

@@ -19,7 +19,7 @@ import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextAreaFiel
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { DueBadge, planStatuses, PriorityOptions, StatusBadge, statusLabels } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 import { orNotFound, requireIdParam } from '~/utils/http'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -49,7 +49,7 @@ const planAction = z.discriminatedUnion('intent', [
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
   const planId = requireIdParam(params.planId)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, planAction)
   if (!parsed.success) return parsed.response
   const input = parsed.data

@@ -11,7 +11,7 @@ import { buttonClass, Notice, SelectField, SubmitButton, TextField } from '~/com
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { DueBadge, planStatuses, StatusBadge, statusLabels } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
@@ -42,7 +42,7 @@ const calendarAction = z.object({ intent: z.enum(['calendar-reset', 'calendar-re
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, calendarAction)
   if (!parsed.success) return parsed.response
   try {

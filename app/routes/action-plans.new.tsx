@@ -7,7 +7,7 @@ import { buttonClass, FormError, SelectField, SubmitButton, TextAreaField, TextF
 import { Card, PageHeader } from '~/components/layout'
 import { planStatuses, PriorityOptions, statusLabels } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure } from '~/utils/forms.server'
+import { appErrorToFormFailure, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserId(request, context)
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const requestKey = String(formData.get('requestKey') ?? '')
   try {
     const id = await createActionPlan(context.db, {

@@ -20,7 +20,7 @@ import { FormError, Notice, SelectField, SubmitButton, TextAreaField, TextField,
 import { Card, PageHeader } from '~/components/layout'
 import { StageFieldsForm, StageFieldsView } from '~/components/stage-fields'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 import { orNotFound, requireIdParam } from '~/utils/http'
 import { fieldsFromForm } from '~/utils/stage-form'
 
@@ -63,7 +63,7 @@ const sessionAction = z.discriminatedUnion('intent', [
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, sessionAction)
   if (!parsed.success) return parsed.response
   const input = parsed.data
@@ -378,7 +378,8 @@ function StagePanel({
   fieldErrors: Record<string, string[] | undefined>
   suggestions: { questions: string[]; missing: string[]; source: string } | null
 }) {
-  const { transcript, fields, fieldsDraft, memory } = stage.responses
+  const { transcript, fields, fieldsDraft } = stage.responses
+  const memory = session.memory
   const coachLed = session.sessionType === 'coach_led'
   const reviewing = runnable && (fieldsDraft || (editing && fields))
   const reviewFields = fieldsDraft ?? fields ?? {}

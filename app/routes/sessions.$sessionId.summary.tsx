@@ -11,7 +11,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SubmitButton, TextAreaField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 import { orNotFound, requireIdParam } from '~/utils/http'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -60,7 +60,7 @@ function lines(value: FormDataEntryValue | null): string[] {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, summaryAction)
   if (!parsed.success) return parsed.response
   const deps = { db: context.db, ai: context.ai }

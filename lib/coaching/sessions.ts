@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { sqlState, type Database, type Tx } from '../db/database'
 import { AppError } from '../errors'
 import { loadStagePrompt } from '../ai/prompts'
-import { buildMemory } from './memory'
+import { buildMemory, readMemory, saveMemory } from './memory'
 import { newMessage, openStage, readResponses, type Message, type MemoryItem, type StageResponses } from './responses'
 import { stageInfo, stages, type StageNumber } from './stages'
 import { readSummary, type Summary } from './summary-schema'
@@ -110,12 +110,9 @@ function openingQuestion(stage: StageNumber, memory: MemoryItem[]): Message {
   return newMessage('assistant', greeting + first.question, { field: first.field })
 }
 
-/** The opening state of a stage row: its first question (self-coaching) and, for Check In, the memory. */
+/** The opening state of a stage row: its first question (self-coaching), which for Check In depends on the memory. */
 export function stageOpening(stage: StageNumber, sessionType: SessionType, memory: MemoryItem[] = []): Partial<StageResponses> {
-  return {
-    transcript: sessionType === 'self_coaching' ? [openingQuestion(stage, memory)] : [],
-    memory: stage === 1 ? memory : [],
-  }
+  return { transcript: sessionType === 'self_coaching' ? [openingQuestion(stage, memory)] : [] }
 }
 
 /**
@@ -155,6 +152,7 @@ export async function startSession(db: Database, input: StartSessionInput): Prom
       )
       if (!session) throw new Error('Starting the session returned no id')
       const memory = await buildMemory(tx, { clientId, excludeSessionId: session.id })
+      if (memory.length > 0) await saveMemory(tx, { sessionId: session.id, items: memory })
       await openStage(tx, { sessionId: session.id, stage: 1, opening: stageOpening(1, input.sessionType, memory) })
       return session.id
     })
@@ -217,6 +215,8 @@ export interface SessionView {
   /** False for the client of a coach-led session the coach has not released yet. */
   contentVisible: boolean
   summary: Summary | null
+  /** What the coach remembers from before (Check In), as far as the viewer may see it: empty for a coach the session is only shared with. */
+  memory: MemoryItem[]
   stages: StageView[]
 }
 
@@ -234,8 +234,8 @@ export async function getSession(
 
 /**
  * The session with its stages. With `forTurnIn`, only what a conversation turn in that
- * stage needs: that stage whole, the earlier stages' reviewed fields (and stage 1's
- * memory), and nothing of later stages — not every stage's whole transcript (issue 10).
+ * stage needs: that stage whole, the earlier stages' reviewed fields, and nothing of
+ * later stages — not every stage's whole transcript (issue 10).
  */
 export async function readSession(
   tx: Tx,
@@ -276,8 +276,7 @@ export async function readSession(
     ? await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
         `select stage_number, completed_at,
                 case when stage_number = $2 then responses
-                     else jsonb_build_object('fields', responses->'fields',
-                                             'memory', case when stage_number = 1 then responses->'memory' end)
+                     else jsonb_build_object('fields', responses->'fields')
                 end as responses
          from public.stage_responses
          where session_id = $1 and stage_number <= $2 order by stage_number`,
@@ -313,6 +312,7 @@ export async function readSession(
     viewerRuns: row.session_type === 'self_coaching' ? viewerRole === 'client' : viewerRole === 'coach',
     contentVisible,
     summary: readSummary(row.summary),
+    memory: await readMemory(tx, { sessionId }),
     stages: stageRows.map((stage) => {
       const info = stageInfo(stage.stage_number)
       return {

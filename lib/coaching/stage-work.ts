@@ -7,6 +7,7 @@ import { AppError } from '../errors'
 import { contextBlock } from './conversation'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
 import { appendMessages, newMessage, openStage, setResponsesKey, type Message } from './responses'
+import { saveMemory } from './memory'
 import { readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
 import { emptyFields, parseStageFields, stageFieldSchemas, stageInfo, type AnyStageFields, type StageNumber } from './stages'
 
@@ -47,7 +48,7 @@ export async function draftStageFields(
   requireRunnable(session)
   const stageView = findStage(session, stage)
   const { transcript } = stageView.responses
-  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
+  const memory = session.memory
   const slug = stageInfo(stage).slug
 
   let draft: AnyStageFields
@@ -151,7 +152,7 @@ export async function suggestForCoach(
   requireRunnable(session)
   if (session.sessionType !== 'coach_led') throw new AppError('conflict', 'Suggestions are for coach-led sessions.')
   const stageView = findStage(session, stage)
-  const memory = session.stages.find((s) => s.number === 1)?.responses.memory ?? []
+  const memory = session.memory
   if (!deps.ai) {
     return {
       source: 'guided',
@@ -179,9 +180,9 @@ export async function updateMemoryItem(
   await db.asUser(userId, async (tx) => {
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
-    const memory = session.stages.find((stage) => stage.number === 1)?.responses.memory ?? []
+    const memory = session.memory
     if (!memory.some((item) => item.id === itemId)) throw new AppError('not_found', 'That remembered item is not there any more.')
     const next = trimmed === null ? memory.filter((item) => item.id !== itemId) : memory.map((item) => (item.id === itemId ? { ...item, text: trimmed } : item))
-    await setResponsesKey(tx, { sessionId, stage: 1, key: 'memory', value: next })
+    await saveMemory(tx, { sessionId, items: next })
   })
 }

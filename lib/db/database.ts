@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { AppError } from '../errors'
+import { unsavableCharactersMessage } from '../text'
 
 /** A connection inside a transaction. Parameters are `$1, $2, …`; JSON goes in as text cast to jsonb. */
 export interface Tx {
@@ -182,8 +183,15 @@ class SharedTransaction {
     })
   }
 
-  async finish(): Promise<void> {
-    if (this.finished) return
+  private finishing: Promise<void> | undefined
+
+  /** Commits the shared transaction (once; later calls wait for the same commit). */
+  finish(): Promise<void> {
+    this.finishing ??= this.commit()
+    return this.finishing
+  }
+
+  private async commit(): Promise<void> {
     this.finished = true
     await this.queue
     const open = this.open
@@ -231,6 +239,9 @@ export function toAppError(error: unknown): unknown {
       case '22007':
       case '22008':
         return new AppError('invalid', 'Some of the values given are not allowed.')
+      case '22021': // a NUL or an invalid byte sequence in text
+      case '22P05': // a NUL (\u0000) in jsonb
+        return new AppError('invalid', unsavableCharactersMessage)
       case '42501': // a row-level security refusal, or a function refusing an anonymous caller
       case 'P0002':
         return new AppError('not_found', 'Not found.')

@@ -24,6 +24,7 @@ import {
   updateMilestone,
   type PlanListQuery,
 } from '#lib/plans/action-plans'
+import { startSession } from '#lib/coaching/sessions'
 import { calendarFeed, removeCalendarFeed, resetCalendarFeed } from '#lib/plans/calendar'
 import { acceptInvite, createInvite, createProgram } from '#lib/programs/programs'
 import { caught } from '../support/app-error'
@@ -346,5 +347,20 @@ describe('the calendar feed', () => {
     await removeCalendarFeed(testDb.db, { userId: owner })
     expect(await calendarFeed(testDb.db, { token: newToken })).toBeNull()
     expect(await calendarFeed(testDb.db, { token: 'made-up' })).toBeNull()
+  })
+})
+
+describe('text the database cannot store', () => {
+  it('a NUL in a plan title, a program name or a session name is refused with a message, and nothing is written', async () => {
+    const userId = await createUser(testDb.db)
+    const before = await testDb.db.asService((tx) => tx.query<{ n: number }>('select count(*)::int as n from public.action_plans where user_id = $1', [userId]))
+    const plan = await caught(createActionPlan(testDb.db, { userId, requestKey: randomUUID(), input: { title: 'Bad\u0000title' } }))
+    expect([plan.kind, plan.message]).toEqual(['invalid', 'This contains a character that cannot be saved (a NUL byte or a broken emoji). Remove it and try again.'])
+    const program = await caught(createProgram(testDb.db, { userId, name: 'Bad\u0000name' }))
+    expect(program.kind).toBe('invalid')
+    const session = await caught(startSession(testDb.db, { userId, sessionType: 'self_coaching', title: 'Bad\u0000name' }))
+    expect(session.kind).toBe('invalid')
+    const after = await testDb.db.asService((tx) => tx.query<{ n: number }>('select count(*)::int as n from public.action_plans where user_id = $1', [userId]))
+    expect(after).toEqual(before)
   })
 })

@@ -66,7 +66,7 @@ describe('a guided session from Check In to action plans', () => {
     const session = await getSession(testDb.db, { userId, sessionId: firstSessionId })
     expect(session.title).toMatch(/^Self-coaching — \d{1,2} \w{3} \d{4}$/)
     expect(session.currentStage).toBe(1)
-    expect(session.stages[0]?.responses.memory).toEqual([])
+    expect(session.memory).toEqual([])
     expect(await lastQuestion(firstSessionId, 1)).toMatch(/1 to 10/)
   })
 
@@ -125,7 +125,7 @@ describe('a guided session from Check In to action plans', () => {
       expect(forTurn.stages[index]!.responses.transcript).toEqual([])
       expect(forTurn.stages[index]!.responses.fields).toEqual(whole.stages[index]!.responses.fields)
     }
-    expect(forTurn.stages[0]!.responses.memory).toEqual(whole.stages[0]!.responses.memory)
+    expect(forTurn.memory).toEqual(whole.memory)
     expect(buildTurnSystemPrompt(forTurn, 3)).toBe(buildTurnSystemPrompt(whole, 3))
   })
 
@@ -158,7 +158,7 @@ describe('a guided session from Check In to action plans', () => {
     if (!result.started) throw new Error('expected a new session')
     const sessionId = result.sessionId
     const session = await getSession(testDb.db, { userId, sessionId })
-    const memory = session.stages[0]?.responses.memory ?? []
+    const memory = session.memory ?? []
     expect(memory.map((item) => item.kind)).toEqual(['open_action', 'open_action', 'last_summary'])
     expect(memory[0]?.text).toContain('Buy running shoes')
 

@@ -59,6 +59,7 @@ export type Behaviour =
     } // an HTTP error response (e.g. 429, 500, 401)
   | { kind: 'hang' } // never answers until the request is aborted
   | { kind: 'drop'; text: string } // streams `text` in chunks, then the connection breaks (stream errors) without a finish
+  | { kind: 'unfinished'; text: string } // streams `text` in chunks, then the stream ends cleanly with no finish (no finish_reason, no [DONE], no response.completed)
   | { kind: 'nonsense' } // a 200 whose content is not what was asked (e.g. non-JSON text for a structured call)
 
 export type Responder = (call: RecordedCall) => Behaviour
@@ -485,6 +486,8 @@ interface Reply {
   delayMs: number
   /** The connection breaks after the text, before any finish. */
   drop: boolean
+  /** The stream ends cleanly after the text, but without any finish. */
+  unfinished?: boolean
 }
 
 function usageNumbers(parsed: ParsedRequest, outputText: string) {
@@ -536,7 +539,7 @@ function chatReply(parsed: ParsedRequest, reply: Reply, signal: AbortSignal): Re
       delayBefore: index > 0 ? reply.delayMs : 0,
     })
   })
-  if (!reply.drop) {
+  if (!reply.drop && !reply.unfinished) {
     frames.push({ data: JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], usage: null }) })
     if (parsed.includeUsage) frames.push({ data: JSON.stringify({ ...base, choices: [], usage }) })
     frames.push({ data: '[DONE]' })
@@ -606,7 +609,7 @@ function responsesReply(parsed: ParsedRequest, reply: Reply, signal: AbortSignal
   chunkText(reply.text, reply.chunkSize).forEach((piece, index) => {
     frames.push(frame('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: piece, logprobs: [] }, index > 0 ? reply.delayMs : 0))
   })
-  if (!reply.drop) {
+  if (!reply.drop && !reply.unfinished) {
     frames.push(
       frame('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text: reply.text, logprobs: [] }),
       frame('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: textPart }),
@@ -697,6 +700,8 @@ export function createFakeOpenAI(): FakeOpenAI {
           return answer({ text: JSON.stringify(behaviour.value) ?? 'null', chunkSize: defaultChunkSize, delayMs: 0, drop: false })
         case 'drop':
           return answer({ text: behaviour.text, chunkSize: defaultChunkSize, delayMs: 0, drop: true })
+        case 'unfinished':
+          return answer({ text: behaviour.text, chunkSize: defaultChunkSize, delayMs: 0, drop: false, unfinished: true })
         case 'nonsense':
           // Structured: prose instead of JSON. Text: an empty reply (no text at all).
           return answer({ text: parsed.call.structured ? nonsenseText : '', chunkSize: defaultChunkSize, delayMs: 0, drop: false })
