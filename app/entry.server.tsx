@@ -3,6 +3,7 @@ import {
   createReadableStreamFromReadable,
   type AppLoadContext,
   type EntryContext,
+  type HandleDataRequestFunction,
   type HandleErrorFunction,
 } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
@@ -13,13 +14,15 @@ import { NonceProvider } from './utils/nonce'
 const ABORT_DELAY_MS = 5_000
 export const streamTimeout = ABORT_DELAY_MS
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  // The loaders are done: commit their reads and free the connection before rendering.
+  await loadContext.finishReads?.()
   // Bots get the whole page at once; browsers get it streamed as it is ready.
   const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
   const nonce = loadContext.nonce
@@ -55,6 +58,12 @@ export default function handleRequest(
     )
     setTimeout(abort, ABORT_DELAY_MS + 1000)
   })
+}
+
+/** Loader data for client-side navigations: the loaders are done, so their read unit ends here too. */
+export const handleDataRequest: HandleDataRequestFunction = async (response, { context }) => {
+  await context.finishReads?.()
+  return response
 }
 
 /** Logs unexpected server errors; a page that does not exist or a cancelled request is not one. */

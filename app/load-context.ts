@@ -20,6 +20,11 @@ declare module '@remix-run/node' {
     nonce: string
     /** The signed-in user's id, or null; looked up once per request. */
     getUserId(): Promise<string | null>
+    /**
+     * Ends this request's read unit (one transaction for what a GET reads; see
+     * Database.readUnit): called once the loaders are done, before rendering.
+     */
+    finishReads?(): Promise<void>
   }
 }
 

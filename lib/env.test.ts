@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EnvError, parseEnv } from './env'
+import { EnvError, parseEnv, usePreparedStatements } from './env'
 
 function problems(source: Record<string, string>): string[] {
   try {
@@ -65,5 +65,32 @@ describe('environment', () => {
 
   it('makes the whole message start-up prints', () => {
     expect(() => parseEnv({ PORT: '0' })).toThrow(/Stagecoach cannot start: the environment has a problem\.\n  - PORT/)
+  })
+
+  it('trusts no proxy unless TRUST_PROXY names one', () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe(false)
+    expect(parseEnv({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false)
+    expect(parseEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1)
+    expect(parseEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8, fd00::1')
+    expect(problems({ TRUST_PROXY: 'my-proxy' })).toEqual([
+      'TRUST_PROXY: "my-proxy" is not an address, a subnet, loopback, linklocal or uniquelocal. Name your proxy\'s address (e.g. TRUST_PROXY=10.0.0.5 or TRUST_PROXY=loopback), the number of proxies in front (TRUST_PROXY=1), or leave it unset.',
+    ])
+  })
+})
+
+describe('prepared statements and compression settings', () => {
+  it('prepares statements on direct connections and not through a transaction-mode pooler, unless told', () => {
+    expect(parseEnv({ DATABASE_URL: 'postgres://u@db.example.com:5432/postgres' }).preparedStatements).toBe(true)
+    expect(parseEnv({ DATABASE_URL: 'postgres://u@pooler.example.com:6543/postgres' }).preparedStatements).toBe(false)
+    expect(parseEnv({ DATABASE_URL: 'postgres://u@pooler.example.com:6543/postgres', DATABASE_PREPARED_STATEMENTS: 'on' }).preparedStatements).toBe(true)
+    expect(parseEnv({ DATABASE_URL: 'postgres://u@db.example.com:5432/postgres', DATABASE_PREPARED_STATEMENTS: 'off' }).preparedStatements).toBe(false)
+    expect(usePreparedStatements('auto', undefined)).toBe(true)
+    expect(() => parseEnv({ DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/DATABASE_PREPARED_STATEMENTS is "sometimes" but/)
+  })
+
+  it('compresses responses unless a proxy is said to', () => {
+    expect(parseEnv({}).HTTP_COMPRESSION).toBe('on')
+    expect(parseEnv({ HTTP_COMPRESSION: 'off' }).HTTP_COMPRESSION).toBe('off')
+    expect(() => parseEnv({ HTTP_COMPRESSION: 'gzip' })).toThrow(/HTTP_COMPRESSION is "gzip" but/)
   })
 })

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 import { StartupError } from './errors'
@@ -42,6 +43,16 @@ const envSchema = z
       .describe(
         'A Postgres connection URL such as postgres://user@127.0.0.1:5432/db; unset it to use the embedded database.',
       ),
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(['auto', 'on', 'off'])
+      .default('auto')
+      .describe(
+        "on, off or auto (on, except for a URL on port 6543, Supabase's transaction-mode pooler, which cannot keep prepared statements).",
+      ),
+    HTTP_COMPRESSION: z
+      .enum(['on', 'off'])
+      .default('on')
+      .describe('on (the app gzips its responses) or off (a proxy in front of it compresses).'),
     SESSION_SECRET: optionalText
       .pipe(z.string().min(32, 'must be at least 32 characters').optional())
       .describe(
@@ -60,6 +71,20 @@ const envSchema = z
         'The base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama.',
       ),
     AI_MODEL: optionalText.describe('The model name, e.g. gpt-4o-mini (the default with OpenAI) or llama3.1.'),
+    TRUST_PROXY: optionalText
+      .transform((value, ctx): boolean | number | string => {
+        if (value === undefined || value === 'false') return false
+        if (value === 'true') return true
+        if (/^\d+$/.test(value)) return Number(value)
+        const names = value.split(',').map((name) => name.trim())
+        const bad = names.find((name) => !['loopback', 'linklocal', 'uniquelocal'].includes(name) && !isIP(name.split('/')[0] ?? ''))
+        if (bad !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not an address, a subnet, loopback, linklocal or uniquelocal. Name your proxy's address (e.g. TRUST_PROXY=10.0.0.5 or TRUST_PROXY=loopback), the number of proxies in front (TRUST_PROXY=1), or leave it unset.` })
+          return z.NEVER
+        }
+        return names.join(', ')
+      })
+      .describe('Which proxy to believe X-Forwarded-For from: unset (none), an address or subnet list, loopback, or a hop count.'),
     APP_URL: optionalText
       .pipe(z.url({ protocol: /^https?$/ }).optional())
       .describe(
@@ -117,6 +142,8 @@ export type Env = z.infer<typeof envSchema> & {
   authBackend: 'built-in' | 'supabase'
   /** Which database the app talks to. */
   databaseTarget: 'embedded' | 'server'
+  /** Whether queries to a database server go out as prepared statements (DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements: boolean
   /** APP_URL without a trailing slash, or http://localhost:PORT. */
   appUrl: string
 }
@@ -163,5 +190,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     authBackend: env.SUPABASE_URL ? 'supabase' : 'built-in',
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     databaseTarget: env.DATABASE_URL ? 'server' : 'embedded',
+    preparedStatements: usePreparedStatements(env.DATABASE_PREPARED_STATEMENTS, env.DATABASE_URL),
+  }
+}
+
+/**
+ * Prepared statements halve the round trips and planning of each query on a direct
+ * connection; a transaction-mode pooler (Supabase's, on port 6543) hands each transaction
+ * to any server connection, where a statement prepared on another one does not exist.
+ */
+export function usePreparedStatements(setting: 'auto' | 'on' | 'off', databaseUrl: string | undefined): boolean {
+  if (setting !== 'auto') return setting === 'on'
+  if (!databaseUrl) return true
+  try {
+    return new URL(databaseUrl).port !== '6543'
+  } catch {
+    return true
   }
 }

@@ -205,8 +205,9 @@ export default function ActionPlans() {
         ) : (
           <>
             <p className="mb-2 text-sm text-slate-600" aria-live="polite">
-              {page.total} plan{page.total === 1 ? '' : 's'}
-              {page.pageCount > 1 ? ` · page ${page.page} of ${page.pageCount}` : ''}
+              {page.total}
+              {page.totalIsCapped ? '+' : ''} plan{page.total === 1 ? '' : 's'}
+              {page.pageCount > 1 ? ` · page ${page.page} of ${page.pageCount}${page.totalIsCapped ? '+' : ''}` : ''}
             </p>
             <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
               <table className="w-full min-w-[720px] text-left text-sm">
@@ -273,7 +274,8 @@ export default function ActionPlans() {
                   <span />
                 )}
                 <span className="text-sm text-slate-600">
-                  {(page.page - 1) * pageSize + 1}–{Math.min(page.total, page.page * pageSize)} of {page.total}
+                  {(page.page - 1) * pageSize + 1}–{(page.page - 1) * pageSize + page.rows.length} of {page.total}
+                  {page.totalIsCapped ? '+' : ''}
                 </span>
                 {page.page < page.pageCount ? (
                   <Link to={withParams({ page: String(page.page + 1) })} className={buttonClass('secondary')}>

@@ -4,7 +4,8 @@ import type { EmailLink } from '#lib/auth/backend'
 import { isAppError } from '#lib/errors'
 import { FormError } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { cookieHeaders, safeRedirectPath } from '~/utils/auth.server'
+import { cookieHeaders } from '~/utils/auth.server'
+import { safeRedirect } from '~/utils/safe-redirect'
 
 /**
  * Where the links in Supabase Auth's emails land: email confirmation and password
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       cookieHeader: request.headers.get('Cookie'),
       ipAddress: context.ipAddress,
     })
-    const next = purpose === 'recovery' ? '/reset-password' : safeRedirectPath(url.searchParams.get('next'), '/dashboard')
+    const next = purpose === 'recovery' ? '/reset-password' : safeRedirect(url.searchParams.get('next'), '/dashboard')
     return redirect(next, { headers: cookieHeaders(setCookies) })
   } catch (error) {
     if (isAppError(error)) return { problem: error.message }

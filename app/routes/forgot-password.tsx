@@ -5,12 +5,12 @@ import { emailSchema } from '#lib/auth/credentials'
 import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 
 const forgotPasswordSchema = z.object({ email: emailSchema })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, forgotPasswordSchema)
   if (!parsed.success) return parsed.response
   try {

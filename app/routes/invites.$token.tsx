@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, SubmitButton } from '~/components/form'
 import { Card } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure } from '~/utils/forms.server'
+import { appErrorToFormFailure, readForm } from '~/utils/forms.server'
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const token = params.token ?? ''
@@ -16,7 +16,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   try {
     const { programId } = await acceptInvite(context.db, { userId, token: params.token ?? '' })
     return redirect(`/programs/${programId}?joined=1`)

@@ -5,11 +5,12 @@ import { emailSchema, signInSchema } from '#lib/auth/credentials'
 import { isAppError } from '#lib/errors'
 import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { cookieHeaders, safeRedirectPath } from '~/utils/auth.server'
-import { appErrorToFormFailure, formValues, parseForm } from '~/utils/forms.server'
+import { cookieHeaders } from '~/utils/auth.server'
+import { safeRedirect } from '~/utils/safe-redirect'
+import { appErrorToFormFailure, formValues, parseForm, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'))
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'))
   if (await context.getUserId()) throw redirect(redirectTo)
   return { redirectTo }
 }
@@ -17,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const noFieldErrors: Record<string, string[] | undefined> = {}
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const authRequest = { cookieHeader: request.headers.get('Cookie'), ipAddress: context.ipAddress }
 
   // "Send the confirmation email again", offered when the email is not confirmed yet.
@@ -56,7 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return appErrorToFormFailure(formData, error)
   }
-  return redirect(safeRedirectPath(formData.get('redirectTo')), { headers: cookieHeaders(result.setCookies) })
+  return redirect(safeRedirect(formData.get('redirectTo')), { headers: cookieHeaders(result.setCookies) })
 }
 
 export default function Login() {

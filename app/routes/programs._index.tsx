@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, SubmitButton, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
@@ -18,7 +18,7 @@ const createProgramForm = z.object({ name: programNameSchema })
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, createProgramForm)
   if (!parsed.success) return parsed.response
   try {

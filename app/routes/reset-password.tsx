@@ -5,7 +5,7 @@ import { newPasswordSchema } from '#lib/auth/credentials'
 import { FormError, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 
 /**
  * Choosing a new password after a reset link: the built-in auth's link carries a token
@@ -23,7 +23,7 @@ const resetPasswordSchema = z.object({
 })
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readForm(request)
   // The password rules are checked here, before any auth server hears of it.
   const parsed = parseForm(formData, resetPasswordSchema)
   if (!parsed.success) return parsed.response

@@ -91,7 +91,8 @@ export default function StagePage() {
 
   const writable = !session.pausedAt
   const coachLed = session.sessionType === 'coach_led'
-  const { transcript, fields, fieldsDraft, memory } = stage.responses
+  const { transcript, fields, fieldsDraft } = stage.responses
+  const memory = session.memory
   const reviewing = Boolean(fieldsDraft || (searchParams.get('edit') === '1' && fields))
   const review = <ReviewCard session={session} stage={stage} runnable={writable} editing={searchParams.get('edit') === '1'} aiOn={ai.on} />
   return (

@@ -8,7 +8,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
 import { Card, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, formFailure, parseForm } from '~/utils/forms.server'
+import { appErrorToFormFailure, formFailure, parseForm, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
@@ -28,7 +28,7 @@ const startForm = z.discriminatedUnion('intent', [
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, startForm)
   if (!parsed.success) return parsed.response
   const input = parsed.data

@@ -4,18 +4,19 @@ import { signUpSchema } from '#lib/auth/credentials'
 import { acceptInvite } from '#lib/programs/programs'
 import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { cookieHeaders, safeRedirectPath } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm } from '~/utils/forms.server'
+import { cookieHeaders } from '~/utils/auth.server'
+import { safeRedirect } from '~/utils/safe-redirect'
+import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url)
-  const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'))
+  const redirectTo = safeRedirect(url.searchParams.get('redirectTo'))
   if (await context.getUserId()) throw redirect(redirectTo)
   return { redirectTo, inviteToken: url.searchParams.get('invite') ?? '' }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readForm(request)
   const parsed = parseForm(formData, signUpSchema)
   if (!parsed.success) return parsed.response
 
@@ -34,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   // Signing up through an invite link joins the program straight away.
-  let redirectTo = safeRedirectPath(formData.get('redirectTo'))
+  let redirectTo = safeRedirect(formData.get('redirectTo'))
   const inviteToken = formData.get('inviteToken')
   if (typeof inviteToken === 'string' && inviteToken) {
     redirectTo = await acceptInvite(context.db, { userId: result.userId, token: inviteToken }).then(

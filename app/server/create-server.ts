@@ -1,13 +1,26 @@
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
 import path from 'node:path'
-import { createRequestHandler } from '@remix-run/express'
-import type { AppLoadContext, ServerBuild } from '@remix-run/node'
+import type { IncomingMessage } from 'node:http'
+import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import type { ChatModel } from '#lib/ai/model'
 import type { AuthBackend } from '#lib/auth/index'
-import type { Database } from '#lib/db/database'
+import type { Database, ReadUnit } from '#lib/db/database'
 import type { Env } from '#lib/env'
+import { authWithOutagesAs503, withOutagesAs503 } from './database-outage'
+import {
+  bodyKind,
+  BodyTooLargeError,
+  changesSomething,
+  readBodyWithin,
+  refusalBody,
+  refuseFromHeaders,
+  tooLarge,
+  type BodyKind,
+  type Refusal,
+} from './request-guard'
 
 export interface ServerParts {
   env: Env
@@ -29,9 +42,11 @@ export interface ServerParts {
 export function createServer(parts: ServerParts): express.Express {
   const app = express()
   app.disable('x-powered-by')
-  // Behind a proxy (PaaS, load balancer) the client's address arrives in X-Forwarded-For.
-  app.set('trust proxy', parts.env.NODE_ENV === 'production' ? 'loopback, linklocal, uniquelocal' : true)
-  app.use(compression())
+  // X-Forwarded-For / -Host / -Proto are believed only from the proxies TRUST_PROXY names:
+  // otherwise anyone could choose the address their sign-in attempts are counted against.
+  app.set('trust proxy', parts.env.TRUST_PROXY)
+  // HTTP_COMPRESSION=off leaves compressing to a proxy in front of the app.
+  if (parts.env.HTTP_COMPRESSION === 'on') app.use(compression())
 
   app.use((_req, res, next) => {
     const nonce = randomBytes(16).toString('base64')
@@ -72,40 +87,125 @@ export function createServer(parts: ServerParts): express.Express {
       '/assets',
       express.static(path.join(parts.clientDirectory, 'assets'), { immutable: true, maxAge: '1y', index: false }),
     )
-    app.use(express.static(parts.clientDirectory, { maxAge: '1h', index: false }))
+    // Other built files (the favicon, robots.txt…) by their exact names, read once at start:
+    // a page request never waits for the disk to say there is no such file.
+    const topLevelFiles = new Set(
+      fs
+        .readdirSync(parts.clientDirectory, { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${entry.name}`),
+    )
+    const serveTopLevel = express.static(parts.clientDirectory, { maxAge: '1h', index: false })
+    app.use((req, res, next) => (topLevelFiles.has(req.path) ? serveTopLevel(req, res, next) : next()))
   }
 
-  app.all(
-    '*',
-    (_req, res, next) => {
-      // Pages and data can hold personal information: never store them in a shared cache.
-      res.setHeader('Cache-Control', 'private, no-store')
-      // A route that says how it may be cached (the calendar feed) replaces this default: the
-      // Remix adapter appends each header, which would otherwise send two Cache-Control headers.
-      const append = res.append.bind(res)
-      res.append = (field, value) => (field.toLowerCase() === 'cache-control' && value !== undefined ? res.set(field, value) : append(field, value))
-      next()
-    },
-    createRequestHandler({
-      build: parts.build,
-      mode: parts.env.NODE_ENV === 'production' ? 'production' : 'development',
-      getLoadContext(req, res): AppLoadContext {
-        const authRequest = { cookieHeader: req.headers.cookie ?? null, ipAddress: req.ip ?? 'unknown' }
-        let userId: Promise<string | null> | undefined
-        return {
-          db: parts.db,
-          env: parts.env,
-          auth: parts.auth,
-          ai: parts.ai,
-          ipAddress: authRequest.ipAddress,
-          nonce: String(res.locals.nonce),
-          getUserId() {
-            userId ??= parts.auth.getUserId(authRequest, (cookie) => res.append('Set-Cookie', cookie))
-            return userId
-          },
-        }
+  const handleRemix = createRequestHandler(parts.build, parts.env.NODE_ENV === 'production' ? 'production' : 'development')
+  const db = withOutagesAs503(parts.db)
+  const auth = authWithOutagesAs503(parts.auth)
+  const trustsProxy: (address: string, hop: number) => boolean = app.get('trust proxy fn')
+
+  /** The host the browser addressed: X-Forwarded-Host only from a trusted proxy. */
+  function addressedHost(req: express.Request): string | undefined {
+    const forwarded = req.get('X-Forwarded-Host')?.split(',')[0]?.trim()
+    return forwarded && trustsProxy(req.socket.remoteAddress ?? '', 0) ? forwarded : req.get('Host')
+  }
+
+  function refuse(res: express.Response, req: IncomingMessage, refusal: Refusal) {
+    const { contentType, body } = refusalBody(refusal, req.headers)
+    // A refused body is not read to its end: close the connection rather than drain it.
+    if (refusal.status === 413) res.setHeader('Connection', 'close')
+    res.status(refusal.status).type(contentType).send(body)
+  }
+
+  app.all('*', async (req, res, next) => {
+    // Pages and data can hold personal information: never store them in a shared cache.
+    res.setHeader('Cache-Control', 'private, no-store')
+    const refusal = refuseFromHeaders(req, addressedHost(req))
+    if (refusal) return refuse(res, req, refusal)
+    let body: Buffer | undefined
+    if (changesSomething(req.method)) {
+      const kind = bodyKind(req.headers) as BodyKind
+      try {
+        body = await readBodyWithin(req, kind)
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return refuse(res, req, tooLarge(kind))
+        return next(error)
+      }
+    }
+    // One transaction for everything a GET reads (the session, the profile, the route's
+    // data): every database call of the request joins it. It ends when the loaders are
+    // done (entry.server calls finishReads before rendering), or here at the latest.
+    const reads = changesSomething(req.method) ? null : parts.db.readUnit()
+    try {
+      const handle = () => handleRemix(toFetchRequest(req, res, body), loadContext(req, res, reads))
+      const response = reads ? await reads.enter(handle) : await handle()
+      await reads?.finish()
+      await sendRemixResponse(res, response)
+    } catch (error) {
+      await reads?.finish().catch(() => {})
+      next(error)
+    }
+  })
+
+  function loadContext(req: express.Request, res: express.Response, reads: ReadUnit | null): AppLoadContext {
+    const authRequest = { cookieHeader: req.headers.cookie ?? null, ipAddress: req.ip ?? 'unknown' }
+    let userId: Promise<string | null> | undefined
+    return {
+      db,
+      env: parts.env,
+      auth,
+      ai: parts.ai,
+      ipAddress: authRequest.ipAddress,
+      nonce: String(res.locals.nonce),
+      finishReads: reads ? () => reads.finish() : undefined,
+      getUserId() {
+        userId ??= auth.getUserId(authRequest, (cookie) => res.append('Set-Cookie', cookie))
+        return userId
       },
-    }),
-  )
+    }
+  }
+
+  function toFetchRequest(req: express.Request, res: express.Response, body: Buffer | undefined): Request {
+    const url = new URL(`${req.protocol}://${addressedHost(req) ?? 'localhost'}${req.originalUrl}`)
+    const controller = new AbortController()
+    // Stop loaders and actions once the response can no longer be written (the browser left).
+    let finished = false
+    res.on('finish', () => {
+      finished = true
+    })
+    res.on('close', () => {
+      if (!finished) controller.abort()
+    })
+    return new Request(url.href, {
+      method: req.method,
+      headers: fetchHeaders(req.headers),
+      signal: controller.signal,
+      body: body && body.length > 0 ? new Uint8Array(body) : undefined,
+    })
+  }
+
   return app
+}
+
+function fetchHeaders(incoming: IncomingMessage['headers']): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined) continue
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
+  }
+  return headers
+}
+
+/** Sends Remix's response through Express (streamed bodies stay streamed). */
+async function sendRemixResponse(res: express.Response, response: Response): Promise<void> {
+  res.statusMessage = response.statusText
+  res.status(response.status)
+  for (const [name, value] of response.headers.entries()) {
+    // A route that says how it may be cached (the calendar feed) replaces the default
+    // Cache-Control rather than adding a second one.
+    if (name.toLowerCase() === 'cache-control') res.setHeader(name, value)
+    else res.append(name, value)
+  }
+  if (response.body) await writeReadableStreamToWritable(response.body, res)
+  else res.end()
 }

@@ -12,12 +12,6 @@ export async function requireUserId(request: Request, context: AppLoadContext): 
   throw redirect(`/login?${new URLSearchParams({ redirectTo })}`)
 }
 
-/** Only same-site paths are followed after sign-in, never another site. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/dashboard'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
-}
-
 /** Headers that set the given cookies on the response. */
 export function cookieHeaders(setCookies: string[]): Headers {
   const headers = new Headers()

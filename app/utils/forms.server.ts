@@ -4,6 +4,24 @@ import { data } from '@remix-run/node'
 import type { z } from 'zod'
 import type { $ZodType } from 'zod/v4/core'
 import { isAppError } from '#lib/errors'
+import { hasUnsavableCharacters, unsavableCharactersMessage } from '#lib/text'
+
+/**
+ * The form a form action was sent: only a form (URL-encoded or multipart) is read, and a
+ * body that cannot be read as one is a 400 with a message, never a 500. The size and the
+ * origin were already checked for every request by the server (app/server/request-guard.ts).
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  const type = request.headers.get('Content-Type') ?? ''
+  if (!/^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
+    throw data('This page expects a form. Send it from the page’s own form.', { status: 415 })
+  }
+  try {
+    return await request.formData()
+  } catch {
+    throw data('The form could not be read. Reload the page and send it again.', { status: 400 })
+  }
+}
 
 /**
  * What a form action sends back when something is wrong: a message for the whole form,
@@ -43,6 +61,16 @@ export function parseForm<Schema extends z.ZodType>(
   formData: FormData,
   schema: Schema,
 ): { success: true; data: z.output<Schema> } | { success: false; response: ReturnType<typeof formFailure> } {
+  const unsavable = [...formData].filter(([, value]) => typeof value === 'string' && hasUnsavableCharacters(value)).map(([key]) => key)
+  if (unsavable.length > 0) {
+    return {
+      success: false,
+      response: formFailure(formData, {
+        formError: unsavableCharactersMessage,
+        fieldErrors: Object.fromEntries(unsavable.map((key) => [key, [unsavableCharactersMessage]])),
+      }),
+    }
+  }
   const result = schema.safeParse(Object.fromEntries(formData))
   if (result.success) return { success: true, data: result.data }
   const fieldErrors: Record<string, string[]> = {}
@@ -74,7 +102,19 @@ export function appErrorToFormFailure(formData: FormData, error: unknown) {
 type ReplyOptions = { formErrors?: string[]; fieldErrors?: Record<string, string[]>; resetForm?: boolean }
 
 export async function readSubmission<Schema extends $ZodType>(request: Request, schema: Schema) {
-  return parseWithZod(await request.formData(), { schema })
+  const formData = await readForm(request)
+  const submission = parseWithZod(formData, { schema })
+  const unsavable = [...formData].filter(([, value]) => typeof value === 'string' && hasUnsavableCharacters(value)).map(([key]) => key)
+  if (unsavable.length === 0) return submission
+  // Text the database cannot store (a NUL, half of an emoji) is refused on its field, with
+  // everything typed kept, before any of it reaches lib/.
+  const fieldErrors = Object.fromEntries(unsavable.map((key) => [key, [unsavableCharactersMessage]]))
+  return {
+    ...submission,
+    status: 'error' as const,
+    reply: (options?: ReplyOptions) =>
+      submission.reply({ ...options, formErrors: [unsavableCharactersMessage], fieldErrors: { ...options?.fieldErrors, ...fieldErrors } }),
+  } as unknown as typeof submission
 }
 
 /** A submission that did not pass its schema: the form shows each error on its input, and says so above them. */

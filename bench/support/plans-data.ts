@@ -72,6 +72,12 @@ export interface PlansDataOptions {
   /** Coach users, each running one program; every third user is a client in one of them. */
   coaches: number
   measured: { email: string; passwordHash: string; displayName: string }
+  /**
+   * More users who sign in with the measured user's password (users 1..n, emails
+   * `bench-measured-<g>@example.com`), each with this many plans; the rest of the plans are
+   * shared among the other users.
+   */
+  alsoMeasuredPlans?: number[]
 }
 
 export interface LoadedData {
@@ -107,11 +113,15 @@ const sessionIdSql = (g: string, s: string) => `md5('bench-session-' || (${g}) |
  */
 export async function loadPlansData(db: Database, options: PlansDataOptions, log: (line: string) => void = () => {}): Promise<LoadedData> {
   const { totalPlans, measuredPlans, otherUsers, coaches } = options
-  const others = totalPlans - measuredPlans
-  const basePlans = Math.floor(others / otherUsers)
-  const extraPlans = others - basePlans * otherUsers // users 1..extraPlans get one more
-  // Plans of user g: measuredPlans for g = 0, else basePlans (+1 for the first extraPlans).
-  const plansOf = (g: string) => `(case when ${g} = 0 then ${measuredPlans} when ${g} <= ${extraPlans} then ${basePlans + 1} else ${basePlans} end)`
+  const alsoMeasured = options.alsoMeasuredPlans ?? []
+  const n = alsoMeasured.length
+  const others = totalPlans - measuredPlans - alsoMeasured.reduce((a, b) => a + b, 0)
+  if (others < 0 || otherUsers <= n) throw new Error('loadPlansData: more measured plans than plans, or too few users')
+  const basePlans = Math.floor(others / (otherUsers - n))
+  const extraPlans = others - basePlans * (otherUsers - n) // users n+1..n+extraPlans get one more
+  // Plans of user g: measuredPlans for g = 0, alsoMeasured[g-1] for 1..n, else basePlans (+1 for the first extraPlans).
+  const plansOf = (g: string) =>
+    `(case when ${g} = 0 then ${measuredPlans} ${alsoMeasured.map((plans, i) => `when ${g} = ${i + 1} then ${plans}`).join(' ')} when ${g} <= ${n + extraPlans} then ${basePlans + 1} else ${basePlans} end)`
   // Plans come in blocks of five: the first three of each block share a session, the
   // other two are written by hand (60% linked). So a user has ceil(plans / 5) sessions.
   const sessionsOf = (g: string) => `((${plansOf(g)} + 4) / 5)`
@@ -135,10 +145,10 @@ export async function loadPlansData(db: Database, options: PlansDataOptions, log
       await tx.query(
         `insert into auth.users (id, email, encrypted_password, raw_user_meta_data, created_at)
          select ${userIdSql('g')},
-                case when g = 0 then $1 else 'bench-user-' || g || '@example.com' end,
-                case when g = 0 then $2 else 'bench: this user does not sign in' end,
+                case when g = 0 then $1 when g <= ${n} then 'bench-measured-' || g || '@example.com' else 'bench-user-' || g || '@example.com' end,
+                case when g <= ${n} then $2 else 'bench: this user does not sign in' end,
                 jsonb_build_object('display_name',
-                  case when g = 0 then $3 when g > ${otherUsers} then 'Coach ' || (g - ${otherUsers}) else 'Client ' || g end),
+                  case when g = 0 then $3 when g <= ${n} then 'Measured ' || g when g > ${otherUsers} then 'Coach ' || (g - ${otherUsers}) else 'Client ' || g end),
                 now() - interval '400 days'
          from generate_series(0, ${otherUsers + coaches}) g`,
         [options.measured.email, options.measured.passwordHash, options.measured.displayName],
@@ -297,6 +307,7 @@ export function capturingDatabase(db: Database): { db: Database; captured: Captu
       asAnonymous: (work) => db.asAnonymous(work),
       asService: (work) => db.asService(work),
       ping: () => db.ping(),
+      readUnit: () => db.readUnit(),
       close: () => db.close(),
     },
   }

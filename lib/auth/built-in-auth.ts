@@ -21,12 +21,6 @@ import {
  * This module plays the part Supabase Auth plays on Supabase, so it is the one request
  * handler allowed on the service path (see docs/decisions/003-two-auth-backends.md).
  */
-export const signInLimits = {
-  windowMinutes: 15,
-  failuresPerEmail: 5,
-  failuresPerIpAddress: 20,
-}
-
 /** How long a password-reset link works. */
 export const passwordResetLifetimeMinutes = 60
 
@@ -118,27 +112,6 @@ export function createBuiltInAuth(
     },
 
     async signIn(input, request) {
-      const [counts] = await db.asService((tx) =>
-        tx.query<{ by_email: number; by_ip_address: number }>(
-          `select
-             count(*) filter (where email = $1)::int as by_email,
-             count(*) filter (where ip_address = $2)::int as by_ip_address
-           from private.sign_in_failures
-           where created_at > now() - make_interval(mins => $3)
-             and (email = $1 or ip_address = $2)`,
-          [input.email, request.ipAddress, signInLimits.windowMinutes],
-        ),
-      )
-      if (
-        counts &&
-        (counts.by_email >= signInLimits.failuresPerEmail || counts.by_ip_address >= signInLimits.failuresPerIpAddress)
-      ) {
-        throw new AppError(
-          'rate_limited',
-          `Too many failed sign-ins. Wait ${signInLimits.windowMinutes} minutes, then try again.`,
-        )
-      }
-
       const [user] = await db.asService((tx) =>
         tx.query<{ id: string; encrypted_password: string }>(
           'select id, encrypted_password from auth.users where email = $1',
@@ -146,20 +119,12 @@ export function createBuiltInAuth(
         ),
       )
       const passwordMatches = await verify(user?.encrypted_password ?? (await hashForUnknownEmails), input.password)
-      if (!user || !passwordMatches) {
-        await db.asService((tx) =>
-          tx.query('insert into private.sign_in_failures (email, ip_address) values ($1, $2)', [
-            input.email,
-            request.ipAddress,
-          ]),
-        )
-        throw new AppError('invalid', wrongCredentials)
-      }
+      // Attempts are counted (and limited) before this, by withAttemptLimits (./attempt-limits).
+      if (!user || !passwordMatches) throw new AppError('invalid', wrongCredentials)
       // A fresh session id at every sign-in: any session the browser already had ends, so
       // a session id planted before sign-in is worth nothing afterwards.
       const previousToken = readSessionToken(request.cookieHeader, cookies)
       await db.asService(async (tx) => {
-        await tx.query('delete from private.sign_in_failures where email = $1', [input.email])
         if (previousToken) {
           await tx.query('delete from private.login_sessions where token_hash = $1', [sha256Hex(previousToken)])
         }

@@ -2,16 +2,17 @@ import type { Database } from '../db/database'
 import type { Env } from '../env'
 import { createMailer } from '../mail/mailer'
 import type { AuthBackend } from './backend'
+import { withAttemptLimits } from './attempt-limits'
 import { createBuiltInAuth } from './built-in-auth'
 import { createSupabaseAuth } from './supabase-auth'
 
 export type { AuthBackend, AuthRequest, AuthResult } from './backend'
 
-/** The one place that picks the sign-in backend from the environment. */
+/** The one place that picks the sign-in backend from the environment; either way, attempts are limited. */
 export function createAuthBackend(env: Env, db: Database, sessionSecret: string): AuthBackend {
   const secure = env.NODE_ENV === 'production' || env.appUrl.startsWith('https:')
   if (env.SUPABASE_URL && env.SUPABASE_ANON_KEY) {
-    return createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY, appUrl: env.appUrl, secureCookies: secure })
+    return withAttemptLimits(createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY, appUrl: env.appUrl, secureCookies: secure }), db)
   }
-  return createBuiltInAuth(db, { secret: sessionSecret, secure }, { appUrl: env.appUrl, mailer: createMailer(env) })
+  return withAttemptLimits(createBuiltInAuth(db, { secret: sessionSecret, secure }, { appUrl: env.appUrl, mailer: createMailer(env) }), db)
 }

@@ -24,7 +24,7 @@ export interface TurnDependencies {
 
 async function loadRunnableStage(deps: TurnDependencies, userId: string, sessionId: string, stage: StageNumber) {
   return deps.db.asUser(userId, async (tx) => {
-    const session = await readSession(tx, { userId, sessionId })
+    const session = await readSession(tx, { userId, sessionId, forTurnIn: stage })
     requireRunnable(session)
     if (session.sessionType !== 'self_coaching') {
       throw new AppError('conflict', 'In a coach-led session the coach writes the notes; there is no AI conversation.')
@@ -36,8 +36,43 @@ async function loadRunnableStage(deps: TurnDependencies, userId: string, session
 }
 
 function errorEvent(error: unknown): TurnEvent {
-  if (error instanceof AppError) return { type: 'error', message: error.message, retryable: error.kind === 'unavailable' }
+  if (error instanceof AppError) return { type: 'error', message: error.message, retryable: error.kind === 'unavailable', status: error.status }
   throw error
+}
+
+const pausedEvent: TurnEvent = { type: 'error', message: 'The session is paused. Choose to carry on when you are ready.', retryable: false, status: 409 }
+
+/** How long a claim on a message lasts before another turn may take it over: longer than any turn can take. */
+function claimLifetimeSeconds(ai: ChatModel | null): number {
+  return ai ? Math.ceil((ai.timeoutMs * (ai.maxRetries + 1)) / 1000) + 30 : 30
+}
+
+/**
+ * Claims the right to answer a client message (see the reply_claims migration): true for
+ * the one turn that may answer it, false while another turn holds the claim.
+ */
+async function claimReply(deps: TurnDependencies, userId: string, sessionId: string, messageId: string): Promise<boolean> {
+  const rows = await deps.db.asUser(userId, (tx) =>
+    tx.query(
+      `insert into public.reply_claims (session_id, message_id) values ($1, $2)
+       on conflict (session_id, message_id) do update set claimed_at = now()
+         where reply_claims.claimed_at < now() - make_interval(secs => $3)
+       returning message_id`,
+      [sessionId, messageId, claimLifetimeSeconds(deps.ai)],
+    ),
+  )
+  return rows.length > 0
+}
+
+/** A turn that failed gives its claim back, so the client can retry at once. */
+async function releaseReply(deps: TurnDependencies, userId: string, sessionId: string, messageId: string): Promise<void> {
+  await deps.db.asUser(userId, (tx) => tx.query('delete from public.reply_claims where session_id = $1 and message_id = $2', [sessionId, messageId]))
+}
+
+function replyTo(transcript: Message[], messageId: string): Message | null {
+  const index = transcript.findIndex((message) => message.id === messageId)
+  const reply = index >= 0 ? transcript[index + 1] : undefined
+  return reply?.role === 'assistant' ? reply : null
 }
 
 export async function* runTurn(
@@ -59,14 +94,14 @@ export async function* runTurn(
     const existing = transcript.findIndex((message) => message.id === input.messageId)
     if (existing >= 0) {
       // A double submit: the message is already stored. Answer with its reply if there is one.
-      const reply = transcript[existing + 1]
-      if (reply?.role === 'assistant') {
+      const reply = replyTo(transcript, input.messageId)
+      if (reply) {
         yield { type: 'done', message: reply, usage: null }
         return
       }
     } else {
       if (session.pausedAt) {
-        yield { type: 'error', message: 'The session is paused. Choose to carry on when you are ready.', retryable: false }
+        yield pausedEvent
         return
       }
       const clientMessage = newMessage('client', input.text, { id: input.messageId })
@@ -85,56 +120,92 @@ export async function* runTurn(
       yield { type: 'saved', message: clientMessage }
     }
   } else if (transcript.at(-1)?.role !== 'client') {
-    yield { type: 'error', message: 'There is no unanswered message to retry.', retryable: false }
+    yield { type: 'error', message: 'There is no unanswered message to retry.', retryable: false, status: 409 }
     return
   }
   if (session.pausedAt) {
-    yield { type: 'error', message: 'The session is paused. Choose to carry on when you are ready.', retryable: false }
+    yield pausedEvent
     return
   }
 
-  let reply: Message
-  let usage: Usage | null = null
-  if (!deps.ai) {
-    reply = nextGuidedMessage(stage, transcript, memoryOf(session))
-    yield { type: 'delta', text: reply.content }
-  } else {
-    let finished: { text: string; usage: Usage } | null = null
-    try {
-      for await (const event of streamReply(deps.ai, turnPrompt(session, stage, transcript))) {
-        if (event.type === 'delta') yield event
-        else finished = event
-      }
-    } catch (error) {
-      yield { type: 'error', ...describeReplyFailure(error) }
-      return
-    }
-    if (!finished) {
-      yield { type: 'error', message: 'The reply was cut off. What you wrote is saved; try again.', retryable: true }
-      return
-    }
-    reply = newMessage('assistant', finished.text.trim())
-    usage = finished.usage
+  const answering = input.kind === 'message' ? input.messageId : transcript.at(-1)?.id
+  if (!answering) throw new Error('A turn with no client message to answer')
+  if (!(await claimReply(deps, userId, sessionId, answering))) {
+    // Another request is answering this message (or just has): never a second reply.
+    const { stageView } = await loadRunnableStage(deps, userId, sessionId, stage)
+    const reply = replyTo(stageView.responses.transcript, answering)
+    yield reply
+      ? { type: 'done', message: reply, usage: null }
+      : { type: 'error', message: 'This message is already being answered. Wait a moment for the reply.', retryable: false, status: 409 }
+    return
   }
-  await deps.db.asUser(userId, (tx) => appendMessages(tx, { sessionId, stage, messages: [reply] }))
-  yield { type: 'done', message: reply, usage }
+
+  // Until the reply is stored, the claim is given back whichever way the turn ends: a
+  // model failure, or the browser going away mid-stream (the generator is returned).
+  let stored = false
+  try {
+    let reply: Message
+    let usage: Usage | null = null
+    if (!deps.ai) {
+      reply = nextGuidedMessage(stage, transcript, memoryOf(session))
+      yield { type: 'delta', text: reply.content }
+    } else {
+      let finished: { text: string; usage: Usage } | null = null
+      try {
+        for await (const event of streamReply(deps.ai, turnPrompt(session, stage, transcript))) {
+          if (event.type === 'delta') yield event
+          else finished = event
+        }
+      } catch (error) {
+        yield { type: 'error', ...describeReplyFailure(error) }
+        return
+      }
+      if (!finished) {
+        yield { type: 'error', message: 'The reply was cut off. What you wrote is saved; try again.', retryable: true }
+        return
+      }
+      reply = newMessage('assistant', finished.text.trim())
+      usage = finished.usage
+    }
+    await deps.db.asUser(userId, (tx) => appendMessages(tx, { sessionId, stage, messages: [reply] }))
+    stored = true
+    yield { type: 'done', message: reply, usage }
+  } finally {
+    if (!stored) await releaseReply(deps, userId, sessionId, answering)
+  }
 }
 
-/** A turn as newline-delimited JSON, one event per line: what the browser reads as it streams. */
-export function turnEventStream(events: AsyncGenerator<TurnEvent>, onUnexpectedError: (error: unknown) => void): ReadableStream<Uint8Array> {
+/**
+ * A turn as newline-delimited JSON, one event per line: what the browser reads as it
+ * streams. `first` is the event the route already read (to choose the HTTP status). An
+ * unexpected failure ends the stream with an error that promises only what is true.
+ */
+export function turnEventStream(
+  first: TurnEvent,
+  events: AsyncGenerator<TurnEvent>,
+  onUnexpectedError: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder()
+  let saved = first.type === 'saved'
+  let pending: TurnEvent | null = first
   return new ReadableStream({
     async pull(controller) {
       try {
-        const { value, done } = await events.next()
-        if (done) {
+        const next = pending ?? (await events.next()).value
+        pending = null
+        if (!next) {
           controller.close()
           return
         }
-        controller.enqueue(encoder.encode(encodeTurnEvent(value)))
+        if (next.type === 'saved') saved = true
+        controller.enqueue(encoder.encode(encodeTurnEvent(next)))
       } catch (error) {
         onUnexpectedError(error)
-        const event: TurnEvent = { type: 'error', message: 'Something went wrong on our side. What you wrote is saved; try again.', retryable: true }
+        const event: TurnEvent = {
+          type: 'error',
+          message: saved ? 'Something went wrong on our side. What you wrote is saved; try again.' : 'Something went wrong on our side. Try again.',
+          retryable: true,
+        }
         controller.enqueue(encoder.encode(encodeTurnEvent(event)))
         controller.close()
       }

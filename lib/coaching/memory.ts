@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { Tx } from '../db/database'
-import type { MemoryItem } from './responses'
+import { z } from 'zod'
+import { memoryItemSchema, type MemoryItem } from './responses'
 import type { ActionReview } from './stages.shared'
 import { readSummary } from './summary-schema'
 
 /**
  * What the coach "remembers" when a session starts: the client's open action plans and
- * the last finished session's summary. It is read under the requesting user's access
- * rules, kept in the Check In stage, shown in full to the user, and editable or removable
- * before the AI sees it. There is no other, hidden profile.
+ * the last finished session's summary. It is read under the access rules of whoever
+ * starts the session, kept in public.session_memories (readable by whoever runs the
+ * session and by its client, never by a coach a self-coaching session is shared with),
+ * shown in full to the user, and editable or removable before the AI sees it. There is
+ * no other, hidden profile.
  */
 export async function buildMemory(tx: Tx, { clientId, excludeSessionId }: { clientId: string; excludeSessionId: string }): Promise<MemoryItem[]> {
   const plans = await tx.query<{ id: string; title: string; status: string; timeline_end: string | null }>(
@@ -59,4 +62,21 @@ export function reviewRowsFor(memory: MemoryItem[], reviews: readonly ActionRevi
     const said = reviews.find((review) => review.actionPlanId === item.actionPlanId)
     return [{ actionPlanId: item.actionPlanId, title: openActionTitle(item), progress: said?.progress ?? null, whatGotInTheWay: said?.whatGotInTheWay ?? null }]
   })
+}
+
+const memoryItemsSchema = z.array(memoryItemSchema).catch([])
+
+/** A session's memory, as far as the reader may see it: nothing for a coach the session is only shared with. */
+export async function readMemory(tx: Tx, { sessionId }: { sessionId: string }): Promise<MemoryItem[]> {
+  const [row] = await tx.query<{ items: unknown }>('select items from public.session_memories where session_id = $1', [sessionId])
+  return row ? memoryItemsSchema.parse(row.items) : []
+}
+
+/** Records or replaces a session's memory (only whoever runs the session may). */
+export async function saveMemory(tx: Tx, { sessionId, items }: { sessionId: string; items: MemoryItem[] }): Promise<void> {
+  await tx.query(
+    `insert into public.session_memories (session_id, items) values ($1, $2::jsonb)
+     on conflict (session_id) do update set items = excluded.items`,
+    [sessionId, JSON.stringify(items)],
+  )
 }

@@ -34,6 +34,7 @@ function session(overrides: Partial<SessionView> = {}): SessionView {
     viewerRuns: true,
     contentVisible: true,
     summary: null,
+    memory: [{ id: 'm1', kind: 'open_action', text: attack, actionPlanId: null }],
     stages: [1, 2].map((number) => ({
       number: stageInfo(number).number,
       name: stageInfo(number).name,
@@ -43,7 +44,6 @@ function session(overrides: Partial<SessionView> = {}): SessionView {
         transcript: [],
         fields: number === 1 ? { ...emptyFields('check_in'), emotionalState: attack } : null,
         fieldsDraft: null,
-        memory: number === 1 ? [{ id: 'm1', kind: 'open_action', text: attack, actionPlanId: null }] : [],
       },
     })),
     ...overrides,

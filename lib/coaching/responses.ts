@@ -8,7 +8,8 @@ import { messageSchema, type Message } from './turn-protocol.shared'
 /**
  * What `stage_responses.responses` holds for a stage: the conversation (transcript), the
  * fields drawn from it once the stage is finished, the draft of those fields while the
- * person reviews them, and — in Check In — the memory the coach was given.
+ * person reviews them. (The memory the coach was given is kept apart, in
+ * public.session_memories: see ./memory.)
  */
 
 export const memoryItemSchema = z.object({
@@ -24,7 +25,6 @@ export const stageResponsesSchema = z.object({
   transcript: z.array(messageSchema).catch([]),
   fields: z.record(z.string(), z.unknown()).nullable().catch(null),
   fieldsDraft: z.record(z.string(), z.unknown()).nullable().catch(null),
-  memory: z.array(memoryItemSchema).catch([]),
 })
 export type StageResponses = z.infer<typeof stageResponsesSchema>
 
@@ -41,7 +41,7 @@ export async function openStage(
   tx: Tx,
   { sessionId, stage, opening }: { sessionId: string; stage: StageNumber; opening: Partial<StageResponses> },
 ): Promise<void> {
-  const responses: StageResponses = { transcript: [], fields: null, fieldsDraft: null, memory: [], ...opening }
+  const responses: StageResponses = { transcript: [], fields: null, fieldsDraft: null, ...opening }
   await tx.query(
     `insert into public.stage_responses (session_id, stage_number, stage_name, responses)
      values ($1, $2, $3, $4::jsonb)
@@ -80,10 +80,10 @@ export async function appendMessages(
   return rows.length > 0
 }
 
-/** Sets one top-level key of a stage's responses (fields, fieldsDraft, memory). */
+/** Sets one top-level key of a stage's responses (fields, fieldsDraft). */
 export async function setResponsesKey(
   tx: Tx,
-  { sessionId, stage, key, value }: { sessionId: string; stage: StageNumber; key: 'fields' | 'fieldsDraft' | 'memory'; value: unknown },
+  { sessionId, stage, key, value }: { sessionId: string; stage: StageNumber; key: 'fields' | 'fieldsDraft'; value: unknown },
 ): Promise<boolean> {
   const rows = await tx.query(
     `update public.stage_responses

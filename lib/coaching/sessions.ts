@@ -3,10 +3,10 @@ import { sqlState, type Database, type Tx } from '../db/database'
 import { AppError } from '../errors'
 import { formatDate } from '../dates.shared'
 import { loadStagePrompt } from '../ai/prompts'
-import { buildMemory } from './memory'
+import { buildMemory, readMemory, saveMemory } from './memory'
 import { newMessage, openStage, readResponses, type MemoryItem, type StageResponses } from './responses'
 import type { Message } from './turn-protocol.shared'
-import { memoryStage, stageFieldSchemas, stageInfo, stages, type StageFields, type StageNumber, type StageSlug } from './stages.shared'
+import { stageFieldSchemas, stageInfo, stages, type StageFields, type StageNumber, type StageSlug } from './stages.shared'
 import { readSummary, type Summary } from './summary-schema'
 
 export type SessionType = 'self_coaching' | 'coach_led'
@@ -46,10 +46,18 @@ export async function listSessions(
       cancelled_at: Date | null
       client_name: string | null
     }>(
+      // Every session the user may see is theirs or one they coach: each half is read
+      // newest first through its own index, a page's worth, whatever the history's length.
       `select s.id, s.title, s.session_type, s.current_stage, s.session_date, s.due_at,
               s.started_at, s.completed_at, s.cancelled_at,
               case when s.user_id = $1 then null else coalesce(p.display_name, 'A client') end as client_name
-       from public.coaching_sessions s
+       from (
+         (select * from public.coaching_sessions where user_id = $1
+          order by session_date desc, created_at desc limit $2)
+         union all
+         (select * from public.coaching_sessions where coach_id = $1 and user_id <> $1
+          order by session_date desc, created_at desc limit $2)
+       ) s
        left join public.profiles p on p.id = s.user_id
        order by s.session_date desc, s.created_at desc
        limit $2`,
@@ -104,12 +112,9 @@ function openingQuestion(stage: StageNumber, memory: MemoryItem[]): Message {
   return newMessage('assistant', greeting + first.question, { field: first.field })
 }
 
-/** The opening state of a stage row: its first question (self-coaching) and, for Check In, the memory. */
+/** The opening state of a stage row: its first question (self-coaching), which for Check In depends on the memory. */
 export function stageOpening(stage: StageNumber, sessionType: SessionType, memory: MemoryItem[] = []): Partial<StageResponses> {
-  return {
-    transcript: sessionType === 'self_coaching' ? [openingQuestion(stage, memory)] : [],
-    memory: stage === 1 ? memory : [],
-  }
+  return { transcript: sessionType === 'self_coaching' ? [openingQuestion(stage, memory)] : [] }
 }
 
 /**
@@ -149,6 +154,7 @@ export async function startSession(db: Database, input: StartSessionInput): Prom
       )
       if (!session) throw new Error('Starting the session returned no id')
       const memory = await buildMemory(tx, { clientId, excludeSessionId: session.id })
+      if (memory.length > 0) await saveMemory(tx, { sessionId: session.id, items: memory })
       await openStage(tx, { sessionId: session.id, stage: 1, opening: stageOpening(1, input.sessionType, memory) })
       return session.id
     })
@@ -211,12 +217,14 @@ export interface SessionView {
   /** False for the client of a coach-led session the coach has not released yet. */
   contentVisible: boolean
   summary: Summary | null
+  /** What the coach remembers from before (Check In), as far as the viewer may see it: empty for a coach the session is only shared with. */
+  memory: MemoryItem[]
   stages: StageView[]
 }
 
-/** What the coach remembers from before today; it lives on the memory stage (Check In). */
+/** What the coach remembers from before today (shown in Check In), as far as the viewer may see it; kept in public.session_memories. */
 export function memoryOf(session: SessionView): MemoryItem[] {
-  return session.stages.find((stage) => stage.number === memoryStage)?.responses.memory ?? []
+  return session.memory
 }
 
 /** A stage's saved fields, validated by its schema; null if the stage has none (or they no longer fit). */
@@ -239,7 +247,15 @@ export async function getSession(
   return db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
 }
 
-export async function readSession(tx: Tx, { userId, sessionId }: { userId: string; sessionId: string }): Promise<SessionView> {
+/**
+ * The session with its stages. With `forTurnIn`, only what a conversation turn in that
+ * stage needs: that stage whole, the earlier stages' reviewed fields, and nothing of
+ * later stages — not every stage's whole transcript (issue 10).
+ */
+export async function readSession(
+  tx: Tx,
+  { userId, sessionId, forTurnIn }: { userId: string; sessionId: string; forTurnIn?: StageNumber },
+): Promise<SessionView> {
   const [row] = await tx.query<{
     id: string
     title: string
@@ -271,11 +287,21 @@ export async function readSession(tx: Tx, { userId, sessionId }: { userId: strin
     [sessionId],
   )
   if (!row) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
-  const stageRows = await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
-    `select stage_number, completed_at, responses from public.stage_responses
-     where session_id = $1 order by stage_number`,
-    [sessionId],
-  )
+  const stageRows = forTurnIn
+    ? await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
+        `select stage_number, completed_at,
+                case when stage_number = $2 then responses
+                     else jsonb_build_object('fields', responses->'fields')
+                end as responses
+         from public.stage_responses
+         where session_id = $1 and stage_number <= $2 order by stage_number`,
+        [sessionId, forTurnIn],
+      )
+    : await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
+        `select stage_number, completed_at, responses from public.stage_responses
+         where session_id = $1 order by stage_number`,
+        [sessionId],
+      )
   const viewerRole = row.user_id === userId ? 'client' : 'coach'
   const contentVisible = viewerRole === 'coach' || row.session_type === 'self_coaching' || row.released_at !== null
   return {
@@ -301,6 +327,7 @@ export async function readSession(tx: Tx, { userId, sessionId }: { userId: strin
     viewerRuns: row.session_type === 'self_coaching' ? viewerRole === 'client' : viewerRole === 'coach',
     contentVisible,
     summary: readSummary(row.summary),
+    memory: await readMemory(tx, { sessionId }),
     stages: stageRows.map((stage) => {
       const info = stageInfo(stage.stage_number)
       return {

@@ -4,14 +4,13 @@ import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
-import { reviewRowsFor } from './memory'
+import { reviewRowsFor, saveMemory } from './memory'
 import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
 import { appendMessages, completeStage, newMessage, openStage, setResponsesKey } from './responses'
 import { recordActionReviews } from '../plans/action-plans'
-import { advanceSession, memoryOf, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
+import { advanceSession, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
 import {
   emptyFields,
-  memoryStage,
   nextStage,
   parseStageFields,
   stageFieldSchemas,
@@ -50,7 +49,7 @@ export async function draftStageFields(
   requireRunnable(session)
   const stageView = findStage(session, stage)
   const { transcript } = stageView.responses
-  const memory = memoryOf(session)
+  const memory = session.memory
   const slug = stageInfo(stage).slug
 
   let draft: AnyStageFields
@@ -95,7 +94,7 @@ export async function saveStageFields(
     // Reviews count only for plans the client let the coach remember (bug 3, issue 9).
     const fields =
       'previousActionsReview' in parsed.data
-        ? { ...parsed.data, previousActionsReview: reviewRowsFor(memoryOf(session), parsed.data.previousActionsReview) }
+        ? { ...parsed.data, previousActionsReview: reviewRowsFor(session.memory, parsed.data.previousActionsReview) }
         : parsed.data
     await completeStage(tx, { sessionId, stage, fields })
     if ('previousActionsReview' in fields) await recordActionReviews(tx, fields.previousActionsReview)
@@ -142,10 +141,11 @@ export async function suggestForCoach(
   requireRunnable(session)
   if (session.sessionType !== 'coach_led') throw new AppError('conflict', 'Suggestions are for coach-led sessions.')
   const stageView = findStage(session, stage)
+  const memory = session.memory
   if (!deps.ai) {
     return {
       source: 'guided',
-      questions: guidedQuestions(stage, memoryOf(session)).map((q) => q.question),
+      questions: guidedQuestions(stage, memory).map((q) => q.question),
       missing: [],
     }
   }
@@ -165,9 +165,9 @@ export async function updateMemoryItem(
   await db.asUser(userId, async (tx) => {
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
-    const memory = memoryOf(session)
+    const memory = session.memory
     if (!memory.some((item) => item.id === itemId)) throw new AppError('not_found', 'That remembered item is not there any more.')
     const next = trimmed === null ? memory.filter((item) => item.id !== itemId) : memory.map((item) => (item.id === itemId ? { ...item, text: trimmed } : item))
-    await setResponsesKey(tx, { sessionId, stage: memoryStage, key: 'memory', value: next })
+    await saveMemory(tx, { sessionId, items: next })
   })
 }

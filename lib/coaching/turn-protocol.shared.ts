@@ -1,3 +1,4 @@
+import { hasUnsavableCharacters, unsavableCharactersMessage } from '../text.shared'
 import { z } from '../zod.shared'
 
 /**
@@ -31,7 +32,8 @@ export const turnInputSchema = z.discriminatedUnion('kind', [
       .string()
       .trim()
       .min(1, 'Write something first.')
-      .max(maxMessageLength, `Keep a message under ${maxMessageLength.toLocaleString('en')} characters.`),
+      .max(maxMessageLength, `Keep a message under ${maxMessageLength.toLocaleString('en')} characters.`)
+      .refine((text) => !hasUnsavableCharacters(text), unsavableCharactersMessage),
   }),
   z.object({ kind: z.literal('retry') }),
 ])
@@ -45,7 +47,8 @@ export const turnEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delta'), text: z.string() }),
   z.object({ type: z.literal('done'), message: messageSchema, usage: usageSchema.nullable() }),
   z.object({ type: z.literal('paused'), message: messageSchema }),
-  z.object({ type: z.literal('error'), message: z.string(), retryable: z.boolean() }),
+  /** `status`: the HTTP status this error answers with when it comes before anything was streamed. */
+  z.object({ type: z.literal('error'), message: z.string(), retryable: z.boolean(), status: z.number().int().optional() }),
 ])
 export type TurnEvent = z.infer<typeof turnEventSchema>
 

@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { AppError } from '../errors'
+import { unsavableCharactersMessage } from '../text'
 
 /** A connection inside a transaction. Parameters are `$1, $2, …`; JSON goes in as text cast to jsonb. */
 export interface Tx {
@@ -37,8 +39,29 @@ export interface Database {
   asService<T>(work: (tx: Tx) => Promise<T>): Promise<T>
   /** Succeeds when the database answers a trivial query. */
   ping(): Promise<void>
+  /**
+   * A unit of work for what one request reads: every asUser/asAnonymous/asService call made
+   * inside `enter` (by any code, on this database) shares one transaction, switching the
+   * claims and role with one statement only when they change, until `finish` commits it.
+   * Calls after `finish` get their own transactions again. A failed statement rolls the
+   * shared transaction back and the next call starts a new one. For reads (GET requests):
+   * writes belong in their own short transaction (see docs/decisions/013-one-unit-of-work-per-request.md).
+   */
+  readUnit(): ReadUnit
   close(): Promise<void>
 }
+
+export interface ReadUnit {
+  enter<T>(work: () => T): T
+  finish(): Promise<void>
+}
+
+type Identity = { role: 'authenticated' | 'anon'; claims: Record<string, string> } | null
+
+/** Claims and role in one statement; `none` is the connection's own role (the service). */
+const setIdentitySql = `select set_config('request.jwt.claims', $1, true), set_config('role', $2, true)`
+const identityParams = (identity: Identity) => (identity ? [JSON.stringify(identity.claims), identity.role] : ['', 'none'])
+const identityKey = (identity: Identity) => (identity ? `${identity.role}:${identity.claims.sub ?? ''}` : 'service')
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -47,19 +70,14 @@ export function isUuid(value: unknown): value is string {
 }
 
 export function createDatabase(driver: Driver): Database {
-  async function run<T>(
-    claims: Record<string, string> | null,
-    role: 'authenticated' | 'anon' | null,
-    work: (tx: Tx) => Promise<T>,
-  ): Promise<T> {
+  const currentUnit = new AsyncLocalStorage<SharedTransaction>()
+
+  async function run<T>(identity: Identity, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
+      const unit = currentUnit.getStore()
+      if (unit && !unit.finished) return await work(unit.as(identity))
       return await driver.transaction(async (tx) => {
-        if (role) {
-          await tx.query(`select set_config('request.jwt.claims', $1, true)`, [
-            JSON.stringify(claims ?? { role }),
-          ])
-          await tx.query(`set local role ${role}`)
-        }
+        if (identity) await tx.query(setIdentitySql, identityParams(identity))
         return work(tx)
       })
     } catch (error) {
@@ -71,20 +89,118 @@ export function createDatabase(driver: Driver): Database {
     target: driver.target,
     asUser(userId, work) {
       if (!isUuid(userId)) throw new Error(`asUser needs a user id (uuid), got ${JSON.stringify(userId)}`)
-      return run({ sub: userId, role: 'authenticated' }, 'authenticated', work)
+      return run({ role: 'authenticated', claims: { sub: userId, role: 'authenticated' } }, work)
     },
     asAnonymous(work) {
-      return run({ role: 'anon' }, 'anon', work)
+      return run({ role: 'anon', claims: { role: 'anon' } }, work)
     },
     asService(work) {
-      return run(null, null, work)
+      return run(null, work)
     },
     async ping() {
-      await run(null, null, (tx) => tx.query('select 1'))
+      await run(null, (tx) => tx.query('select 1'))
+    },
+    readUnit() {
+      const unit = new SharedTransaction(driver)
+      return {
+        enter: (work) => currentUnit.run(unit, work),
+        finish: () => unit.finish(),
+      }
     },
     close() {
       return driver.close()
     },
+  }
+}
+
+/**
+ * One transaction shared by the calls of a read unit, opened at its first statement.
+ * Statements run one after another in the order they were issued (concurrent loaders
+ * interleave safely), each under the identity of the call that issued it.
+ */
+class SharedTransaction {
+  finished = false
+  private open: { tx: Tx; identity: string; end: (error?: unknown) => void; ended: Promise<unknown> } | null = null
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly driver: Driver) {}
+
+  as(identity: Identity): Tx {
+    return {
+      query: <Row extends object>(text: string, params?: readonly unknown[]) =>
+        this.enqueue((tx) => tx.query<Row>(text, params), identity),
+      exec: (script: string) => this.enqueue((tx) => tx.exec(script), identity),
+    }
+  }
+
+  private enqueue<T>(statement: (tx: Tx) => Promise<T>, identity: Identity): Promise<T> {
+    const result = this.queue.then(async () => {
+      if (this.finished) {
+        // Late work (after the response was started) gets a transaction of its own.
+        return this.driver.transaction(async (tx) => {
+          if (identity) await tx.query(setIdentitySql, identityParams(identity))
+          return statement(tx)
+        })
+      }
+      const open = this.open ?? (this.open = await this.begin())
+      try {
+        const key = identityKey(identity)
+        if (open.identity !== key) {
+          await open.tx.query(setIdentitySql, identityParams(identity))
+          open.identity = key
+        }
+        return await statement(open.tx)
+      } catch (error) {
+        // The transaction is aborted: roll it back; the next statement starts a new one.
+        this.open = null
+        open.end(error)
+        await open.ended
+        throw error
+      }
+    })
+    this.queue = result.catch(() => {})
+    return result
+  }
+
+  private begin(): Promise<NonNullable<SharedTransaction['open']>> {
+    return new Promise((resolve, reject) => {
+      let opened = false
+      const ended = this.driver
+        .transaction(
+          (tx) =>
+            new Promise<void>((commit, rollback) => {
+              opened = true
+              resolve({ tx, identity: 'service', end: (error) => (error ? rollback(error) : commit()), ended })
+            }),
+        )
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (!opened) reject(error)
+            return error
+          },
+        )
+    })
+  }
+
+  private finishing: Promise<void> | undefined
+
+  /** Commits the shared transaction (once; later calls wait for the same commit). */
+  finish(): Promise<void> {
+    this.finishing ??= this.commit()
+    return this.finishing
+  }
+
+  private async commit(): Promise<void> {
+    this.finished = true
+    await this.queue
+    const open = this.open
+    this.open = null
+    if (open) {
+      open.end()
+      const failure = await open.ended
+      if (failure) throw toAppError(failure)
+    }
   }
 }
 
@@ -123,6 +239,9 @@ export function toAppError(error: unknown): unknown {
       case '22007':
       case '22008':
         return new AppError('invalid', 'Some of the values given are not allowed.')
+      case '22021': // a NUL or an invalid byte sequence in text
+      case '22P05': // a NUL (\u0000) in jsonb
+        return new AppError('invalid', unsavableCharactersMessage)
       case '42501': // a row-level security refusal, or a function refusing an anonymous caller
       case 'P0002':
         return new AppError('not_found', 'Not found.')

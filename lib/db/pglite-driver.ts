@@ -69,11 +69,19 @@ export async function openPgliteDriver(options: { dataDirectory?: string; loadDa
   }
 }
 
+/**
+ * The folder's lock file names its owner: `<pid> <start time>` (the start time, from
+ * /proc on Linux, tells a live owner from a new process that got the same pid). The lock
+ * is stale — and is taken over — when that process is gone, is a zombie (killed with
+ * `kill -9` but not yet reaped by its parent: it holds nothing), or is another process
+ * under the same pid. Only a live owner refuses the folder.
+ */
 function takeFolderLock(dataDirectory: string): () => void {
   const lockPath = path.join(dataDirectory, 'pglite.lock')
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' })
+      const startTime = processStartTime(process.pid)
+      fs.writeFileSync(lockPath, startTime === null ? String(process.pid) : `${process.pid} ${startTime}`, { flag: 'wx' })
       const release = () => fs.rmSync(lockPath, { force: true })
       process.once('exit', release)
       return () => {
@@ -82,8 +90,9 @@ function takeFolderLock(dataDirectory: string): () => void {
       }
     } catch (error) {
       if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error
-      const owner = Number(fs.readFileSync(lockPath, 'utf8'))
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
+      const [pidText = '', startText] = fs.readFileSync(lockPath, 'utf8').trim().split(/\s+/)
+      const owner = Number(pidText)
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && ownsLock(owner, startText)) {
         throw new StartupError(
           `The embedded database in ${dataDirectory} is open in another process (pid ${owner}). ` +
             'Stop that process first, or set DATA_DIR to another folder.',
@@ -96,6 +105,14 @@ function takeFolderLock(dataDirectory: string): () => void {
   throw new Error(`Could not lock ${dataDirectory} for the embedded database.`)
 }
 
+function ownsLock(pid: number, recordedStartTime: string | undefined): boolean {
+  if (!isRunning(pid)) return false
+  const stat = procStat(pid)
+  if (stat?.state === 'Z' || stat?.state === 'X') return false
+  if (recordedStartTime !== undefined && stat && stat.startTime !== recordedStartTime) return false
+  return true
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -103,4 +120,23 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return error instanceof Error && 'code' in error && error.code === 'EPERM'
   }
+}
+
+/** A process's state and start time from /proc/<pid>/stat (Linux); null elsewhere or when it is gone. */
+function procStat(pid: number): { state: string; startTime: string } | null {
+  let text: string
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return null
+  }
+  // "pid (command) state ppid …": the command may contain spaces and parentheses.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  const state = fields[0]
+  const startTime = fields[19]
+  return state && startTime ? { state, startTime } : null
+}
+
+function processStartTime(pid: number): string | null {
+  return procStat(pid)?.startTime ?? null
 }

@@ -7,9 +7,12 @@ import type { Driver, Tx } from './database'
  * strings, bigints as numbers, timestamps as Date; a JSON parameter may be an object or
  * JSON text (text is passed through as PGlite does, not encoded a second time).
  */
-export function openPostgresDriver(url: string, options: { maxConnections?: number } = {}): Driver {
+export function openPostgresDriver(url: string, options: { maxConnections?: number; prepare?: boolean } = {}): Driver {
+  // Named prepared statements, unless a transaction-mode pooler sits in between (see lib/env.ts).
+  const prepare = options.prepare ?? true
   const sql = postgres(url, {
     max: options.maxConnections ?? 10,
+    prepare,
     onnotice: () => {},
     connection: { application_name: 'stagecoach' },
     types: {
@@ -35,7 +38,7 @@ export function openPostgresDriver(url: string, options: { maxConnections?: numb
       const result = await sql.begin(async (transaction) => {
         const tx: Tx = {
           async query<Row extends object>(text: string, params?: readonly unknown[]) {
-            const rows = await transaction.unsafe<Row[]>(text, params ? toParameters(params) : undefined)
+            const rows = await transaction.unsafe<Row[]>(text, params ? toParameters(params) : [], { prepare })
             return [...rows]
           },
           async exec(script) {

@@ -56,10 +56,20 @@ export interface PlanRow {
 
 export interface PlanPage {
   rows: PlanRow[]
+  /** How many plans match, counted up to planCountCap (see totalIsCapped). */
   total: number
+  /** True when more than planCountCap plans match: `total` is then the cap, "1000+". */
+  totalIsCapped: boolean
   page: number
+  /** Pages up to the counted total (at least the current page, and one more when capped). */
   pageCount: number
 }
+
+/**
+ * Counting stops here: a page shows "1000+ plans" rather than counting a long history on
+ * every request (issue 10).
+ */
+export const planCountCap = 1000
 
 const sortSql: Record<(typeof planSortColumns)[number], string> = {
   theme: 'lower(a.theme)',
@@ -123,7 +133,13 @@ function planRow(row: {
  */
 export async function listActionPlans(
   db: Database,
-  { userId, scope, query, openOnly = false }: { userId: string; scope: 'mine' | 'clients'; query: PlanListQuery; openOnly?: boolean },
+  {
+    userId,
+    scope,
+    query,
+    openOnly = false,
+    withTotal = true,
+  }: { userId: string; scope: 'mine' | 'clients'; query: PlanListQuery; openOnly?: boolean; withTotal?: boolean },
 ): Promise<PlanPage> {
   const params: unknown[] = [userId]
   const where: string[] = []
@@ -154,10 +170,7 @@ export async function listActionPlans(
   const order = `${sortSql[query.sort]} ${query.dir === 'desc' ? 'desc' : 'asc'} nulls last, a.created_at desc, a.id`
   const offset = (query.page - 1) * planPageSize
   return db.asUser(userId, async (tx) => {
-    const [{ total = 0 } = {}] = await tx.query<{ total: number }>(
-      `select count(*)::int as total from public.action_plans a where ${where.join(' and ')}`,
-      params,
-    )
+    // The rows first, then (only when a total is shown) a count that stops past the cap.
     const rows = await tx.query<Parameters<typeof planRow>[0]>(
       `select a.id, a.theme, a.title, left(a.description, 300) as description, a.status, a.priority, a.timeline_end,
               a.session_id, s.title as session_title, a.user_id,
@@ -171,16 +184,35 @@ export async function listActionPlans(
        left join public.profiles p on p.id = a.user_id
        where ${where.join(' and ')}
        order by ${order}
-       limit ${planPageSize} offset ${offset}`,
+       limit ${planPageSize} offset $${params.length + 1}`,
+      [...params, offset],
+    )
+    if (!withTotal) {
+      return { rows: rows.map(planRow), total: rows.length, totalIsCapped: false, page: query.page, pageCount: query.page }
+    }
+    const [{ counted = 0 } = {}] = await tx.query<{ counted: number }>(
+      `select count(*)::int as counted from (select 1 from public.action_plans a where ${where.join(' and ')} limit ${planCountCap + 1}) capped`,
       params,
     )
-    return { rows: rows.map(planRow), total, page: query.page, pageCount: Math.max(1, Math.ceil(total / planPageSize)) }
+    const totalIsCapped = counted > planCountCap
+    const total = Math.min(counted, planCountCap)
+    // Past the cap, there is a next page while this one is full.
+    const pageCount = totalIsCapped
+      ? Math.max(Math.ceil(total / planPageSize), rows.length === planPageSize ? query.page + 1 : query.page)
+      : Math.max(1, Math.ceil(total / planPageSize))
+    return { rows: rows.map(planRow), total, totalIsCapped, page: query.page, pageCount }
   })
 }
 
 /** The user's own open plans due soonest: the dashboard's list, with overdue and this-week marks. */
 export async function listOpenActionPlans(db: Database, { userId, limit = 10 }: { userId: string; limit?: number }): Promise<PlanRow[]> {
-  const page = await listActionPlans(db, { userId, scope: 'mine', query: planListQuerySchema.parse({ sort: 'due' }), openOnly: true })
+  const page = await listActionPlans(db, {
+    userId,
+    scope: 'mine',
+    query: planListQuerySchema.parse({ sort: 'due' }),
+    openOnly: true,
+    withTotal: false,
+  })
   return page.rows.slice(0, limit)
 }
 

@@ -77,9 +77,19 @@ export async function calendarFeed(db: Database, { token, now = new Date() }: { 
   return renderCalendar(items, now)
 }
 
-/** Escapes TEXT values (RFC 5545 §3.3.11). */
-function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+/**
+ * Escapes TEXT values (RFC 5545 §3.3.11): backslash, semicolon and comma get a backslash,
+ * and every kind of line break — CRLF, a bare CR or LF, VT, FF, NEL, U+2028, U+2029 —
+ * becomes the two characters `\\n`. Other control characters are dropped. So no value can
+ * end its content line early: parsers that split on any line break see the same lines.
+ */
+export function escapeText(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, '\\n')
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, '')
 }
 
 /** Folds content lines longer than 75 octets (RFC 5545 §3.1), never splitting a character. */

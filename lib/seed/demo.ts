@@ -94,7 +94,7 @@ async function answerGuided(db: Database, userId: string, sessionId: string, ans
 async function coachAnswers(db: Database, coachId: string, sessionId: string, answers: Record<StageNumber, string[]>) {
   // A coach-led session: the coach's notes, and the fields the guided parser draws from them.
   const session = await getSession(db, { userId: coachId, sessionId })
-  const memory = session.stages[0]?.responses.memory ?? []
+  const memory = session.memory
   for (const stage of stageNumbers) {
     const questions = guidedQuestions(stage, memory)
     const transcript = questions.flatMap((q, i) => [

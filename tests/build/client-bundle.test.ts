@@ -28,7 +28,7 @@ const serverOnlyMarks = [
   'request.jwt.claims',
   'encrypted_password',
   'login_sessions',
-  'sign_in_failures',
+  'auth_attempts',
   'asService',
   'openPgliteDriver',
   'openPostgresDriver',

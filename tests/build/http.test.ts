@@ -2,43 +2,20 @@
  * The production server over real HTTP: security headers, caching, health checks and
  * the sign-up → dashboard → sign-out round trip, on the built app and a real database.
  */
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import type { ServerBuild } from '@remix-run/node'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createServer } from '~/server/create-server'
-import { createBuiltInAuth } from '#lib/auth/built-in-auth'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '#lib/db/database'
-import { parseEnv } from '#lib/env'
 import { resetCalendarFeed } from '#lib/plans/calendar'
 import { createInvite, createProgram } from '#lib/programs/programs'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 import { allowConsoleError } from '../support/setup'
+import { startBuiltServer } from './support/built-server'
 
 let testDb: TestDatabase
 let baseUrl: string
 let closeServer: () => Promise<void>
 
-async function startServer(db: Database): Promise<{ url: string; close: () => Promise<void> }> {
-  const buildDirectory = inject('buildDirectory')
-  const build: ServerBuild = await import(pathToFileURL(path.join(buildDirectory, 'server/index.js')).href)
-  const env = parseEnv({ NODE_ENV: 'production' })
-  const app = createServer({
-    env,
-    db,
-    auth: createBuiltInAuth(db, { secret: 'http-test-secret-0123456789abcdef0123', secure: true }),
-    ai: null,
-    build,
-    clientDirectory: path.join(buildDirectory, 'client'),
-  })
-  const server = app.listen(0)
-  await new Promise((resolve) => server.once('listening', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  }
+function startServer(db: Database) {
+  return startBuiltServer(db)
 }
 
 function form(values: Record<string, string>) {

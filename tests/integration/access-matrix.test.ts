@@ -740,8 +740,8 @@ describeOnOwnData('audit_log', () => {
 })
 
 describeOnOwnData('built-in auth tables', () => {
-  it('session tokens and sign-in failures are out of reach of every API role, and of the auth server only', async () => {
-    for (const table of ['private.login_sessions', 'private.sign_in_failures']) {
+  it('session tokens and sign-in attempts are out of reach of every API role, and of the auth server only', async () => {
+    for (const table of ['private.login_sessions', 'private.auth_attempts']) {
       for (const actor of everyoneBut()) {
         expect([table, actor, await attempt(actor, `select 1 from ${table}`)]).toEqual([table, actor, 'denied'])
       }

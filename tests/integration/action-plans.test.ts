@@ -15,13 +15,16 @@ import {
   listClientsWithOverdue,
   listOpenActionPlans,
   moveMilestone,
+  planCountCap,
   planListQuerySchema,
+  planPageSize,
   setActionPlanStatus,
   setMilestoneCompleted,
   updateActionPlan,
   updateMilestone,
   type PlanListQuery,
 } from '#lib/plans/action-plans'
+import { startSession } from '#lib/coaching/sessions'
 import { calendarFeed, removeCalendarFeed, resetCalendarFeed } from '#lib/plans/calendar'
 import { acceptInvite, createInvite, createProgram } from '#lib/programs/programs'
 import { caught } from '../support/app-error'
@@ -106,6 +109,36 @@ describe('the table', () => {
     expect(new Set(all).size).toBe(60)
     expect(all[0]).toBe('Step 00')
     expect(all.at(-1)).toBe('Step 59')
+  })
+
+  it('counts up to the cap and no further, and pages on past it while a page is full', async () => {
+    const owner = await createUser(testDb.db)
+    // Ties on purpose: every plan is due the same day, so the order falls to created_at, then id.
+    await testDb.db.asService((tx) =>
+      tx.query(
+        `insert into public.action_plans (user_id, title, timeline_end, created_at)
+         select $1, 'Bulk ' || lpad(g::text, 4, '0'), current_date + 30, now() - make_interval(secs => g / 2)
+         from generate_series(1, $2::int) g`,
+        [owner, planCountCap + 30],
+      ),
+    )
+    const first = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: 1 }) })
+    expect([first.total, first.totalIsCapped, first.pageCount, first.rows.length]).toEqual([planCountCap, true, planCountCap / planPageSize, 25])
+    const atCap = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: planCountCap / planPageSize }) })
+    expect([atCap.totalIsCapped, atCap.pageCount, atCap.rows.length]).toEqual([true, planCountCap / planPageSize + 1, 25])
+    const last = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: planCountCap / planPageSize + 2 }) })
+    expect([last.pageCount, last.rows.length]).toEqual([planCountCap / planPageSize + 2, 5])
+
+    // Page boundaries with ties: every plan exactly once, across all the pages.
+    const pages = await Promise.all(
+      Array.from({ length: planCountCap / planPageSize + 2 }, (_, i) => listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: i + 1 }) })),
+    )
+    const ids = pages.flatMap((p) => p.rows.map((r) => r.id))
+    expect(ids).toHaveLength(planCountCap + 30)
+    expect(new Set(ids).size).toBe(planCountCap + 30)
+
+    // The dashboard's list counts nothing: it shows ten open plans.
+    expect(await listOpenActionPlans(testDb.db, { userId: owner })).toHaveLength(10)
   })
 
   it('reads bad query parameters as defaults instead of failing', () => {
@@ -314,5 +347,20 @@ describe('the calendar feed', () => {
     await removeCalendarFeed(testDb.db, { userId: owner })
     expect(await calendarFeed(testDb.db, { token: newToken })).toBeNull()
     expect(await calendarFeed(testDb.db, { token: 'made-up' })).toBeNull()
+  })
+})
+
+describe('text the database cannot store', () => {
+  it('a NUL in a plan title, a program name or a session name is refused with a message, and nothing is written', async () => {
+    const userId = await createUser(testDb.db)
+    const before = await testDb.db.asService((tx) => tx.query<{ n: number }>('select count(*)::int as n from public.action_plans where user_id = $1', [userId]))
+    const plan = await caught(createActionPlan(testDb.db, { userId, requestKey: randomUUID(), input: { title: 'Bad\u0000title' } }))
+    expect([plan.kind, plan.message]).toEqual(['invalid', 'This contains a character that cannot be saved (a NUL byte or a broken emoji). Remove it and try again.'])
+    const program = await caught(createProgram(testDb.db, { userId, name: 'Bad\u0000name' }))
+    expect(program.kind).toBe('invalid')
+    const session = await caught(startSession(testDb.db, { userId, sessionType: 'self_coaching', title: 'Bad\u0000name' }))
+    expect(session.kind).toBe('invalid')
+    const after = await testDb.db.asService((tx) => tx.query<{ n: number }>('select count(*)::int as n from public.action_plans where user_id = $1', [userId]))
+    expect(after).toEqual(before)
   })
 })

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthBackend, AuthRequest } from '#lib/auth/backend'
-import { createBuiltInAuth, signInLimits } from '#lib/auth/built-in-auth'
+import { attemptLimits, withAttemptLimits } from '#lib/auth/attempt-limits'
+import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import { sessionCookieName } from '#lib/auth/session-cookie'
 import { caught } from '../support/app-error'
 import { createTestDatabase, type TestDatabase } from '../support/database'
@@ -28,7 +29,7 @@ function cookieFrom(setCookies: string[]): string {
 
 beforeAll(async () => {
   testDb = await createTestDatabase()
-  auth = createBuiltInAuth(testDb.db, { secret: 'test-secret-that-is-long-enough-0123456789', secure: true })
+  auth = withAttemptLimits(createBuiltInAuth(testDb.db, { secret: 'test-secret-that-is-long-enough-0123456789', secure: true }), testDb.db)
 })
 
 afterAll(async () => {
@@ -123,32 +124,65 @@ describe('sign-in and sessions', () => {
   })
 })
 
-describe('rate limits on failed sign-ins', () => {
-  it(`locks an email after ${signInLimits.failuresPerEmail} failures, even for the right password, from any address`, async () => {
+describe('limits on sign-in and sign-up attempts', () => {
+  const wrong = 'Guess-number-1'
+
+  it(`30 concurrent wrong passwords for one email from one address: exactly ${attemptLimits.signInPerEmailAndAddress} password checks`, async () => {
     const email = nextEmail().toLowerCase()
     await auth.signUp({ email, password, displayName: 'Target' }, fromIp('10.0.2.1'))
-    for (let attempt = 0; attempt < signInLimits.failuresPerEmail; attempt++) {
-      expect((await caught(auth.signIn({ email, password: 'Guess-number-1' }, fromIp(`10.0.2.${10 + attempt}`)))).kind).toBe('invalid')
-    }
-    const locked = await caught(auth.signIn({ email, password }, fromIp('10.0.2.99')))
-    expect(locked.kind).toBe('rate_limited')
-    expect(locked.message).toMatch(/Wait 15 minutes/)
-
-    // The window passes: the right password works again, and resets the count.
-    await testDb.db.asService((tx) =>
-      tx.query(`update private.sign_in_failures set created_at = now() - interval '16 minutes' where email = $1`, [email]),
-    )
-    await expect(auth.signIn({ email, password }, fromIp('10.0.2.99'))).resolves.toMatchObject({ setCookies: [expect.any(String)] })
+    const outcomes = await Promise.all(Array.from({ length: 30 }, () => caught(auth.signIn({ email, password: wrong }, fromIp('10.0.2.66')))))
+    const kinds = outcomes.map((error) => error.kind)
+    expect(kinds.filter((kind) => kind === 'invalid')).toHaveLength(attemptLimits.signInPerEmailAndAddress)
+    expect(kinds.filter((kind) => kind === 'rate_limited')).toHaveLength(30 - attemptLimits.signInPerEmailAndAddress)
+    expect(outcomes.find((error) => error.kind === 'rate_limited')?.message).toMatch(/^Too many sign-in attempts for this account from this address\. Wait 15 minutes/)
   })
 
-  it(`locks an IP address after ${signInLimits.failuresPerIpAddress} failures across different emails`, async () => {
+  it('wrong guesses from one address do not lock the owner out: the right password from another address works', async () => {
+    const email = nextEmail().toLowerCase()
+    await auth.signUp({ email, password, displayName: 'Owner' }, fromIp('10.0.4.1'))
+    for (let attempt = 0; attempt < attemptLimits.signInPerEmailAndAddress; attempt++) {
+      expect((await caught(auth.signIn({ email, password: wrong }, fromIp('10.0.4.66')))).kind).toBe('invalid')
+    }
+    // The guessing address now waits, even with the right password…
+    expect((await caught(auth.signIn({ email, password }, fromIp('10.0.4.66')))).kind).toBe('rate_limited')
+    // …but the owner, elsewhere, signs in.
+    await expect(auth.signIn({ email, password }, fromIp('10.0.4.2'))).resolves.toMatchObject({ setCookies: [expect.any(String)] })
+
+    // The window passes: the guessing address may try again.
+    await testDb.db.asService((tx) => tx.query(`update private.auth_attempts set window_started_at = now() - interval '16 minutes'`))
+    await expect(auth.signIn({ email, password }, fromIp('10.0.4.66'))).resolves.toMatchObject({ setCookies: [expect.any(String)] })
+  })
+
+  it('a successful sign-in takes its attempts back', async () => {
+    const email = nextEmail().toLowerCase()
+    await auth.signUp({ email, password, displayName: 'Typo-prone' }, fromIp('10.0.5.1'))
+    for (let round = 0; round < 3; round++) {
+      for (let attempt = 0; attempt < attemptLimits.signInPerEmailAndAddress - 1; attempt++) {
+        await caught(auth.signIn({ email, password: wrong }, fromIp('10.0.5.9')))
+      }
+      await expect(auth.signIn({ email, password }, fromIp('10.0.5.9'))).resolves.toMatchObject({ setCookies: [expect.any(String)] })
+    }
+  })
+
+  it(`limits an address to ${attemptLimits.signInPerAddress} sign-in attempts across different emails`, async () => {
     const email = nextEmail().toLowerCase()
     await auth.signUp({ email, password, displayName: 'Bystander' }, fromIp('10.0.3.1'))
-    for (let attempt = 0; attempt < signInLimits.failuresPerIpAddress; attempt++) {
-      await caught(auth.signIn({ email: `guess${attempt}@example.com`, password: 'Guess-number-1' }, fromIp('10.0.3.66')))
+    for (let attempt = 0; attempt < attemptLimits.signInPerAddress; attempt++) {
+      await caught(auth.signIn({ email: `guess${attempt}@example.com`, password: wrong }, fromIp('10.0.3.66')))
     }
     expect((await caught(auth.signIn({ email, password }, fromIp('10.0.3.66')))).kind).toBe('rate_limited')
     // The same account from another address is unaffected.
     await expect(auth.signIn({ email, password }, fromIp('10.0.3.2'))).resolves.toMatchObject({ setCookies: [expect.any(String)] })
+  })
+
+  it(`limits sign-ups to ${attemptLimits.signUpPerAddress} per address, even when they all hit taken emails`, async () => {
+    const taken = nextEmail().toLowerCase()
+    await auth.signUp({ email: taken, password, displayName: 'First' }, fromIp('10.0.6.1'))
+    const outcomes = await Promise.all(
+      Array.from({ length: attemptLimits.signUpPerAddress + 5 }, () => caught(auth.signUp({ email: taken, password, displayName: 'Prober' }, fromIp('10.0.6.66')))),
+    )
+    expect(outcomes.filter((error) => error.kind === 'conflict')).toHaveLength(attemptLimits.signUpPerAddress)
+    expect(outcomes.filter((error) => error.kind === 'rate_limited')).toHaveLength(5)
+    await expect(auth.signUp({ email: nextEmail().toLowerCase(), password, displayName: 'Elsewhere' }, fromIp('10.0.6.2'))).resolves.toMatchObject({ userId: expect.any(String) })
   })
 })

@@ -3,7 +3,9 @@
  * work runs as, rollback on error, and migrations that are safe to repeat and to run
  * from two processes at once.
  */
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -254,6 +256,27 @@ describe('the embedded database folder', () => {
         await reopened.close()
       }
     } finally {
+      fs.rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  it('takes over a lock whose process was killed but not yet reaped (a zombie), or whose pid now belongs to another process', async () => {
+    // `sleep 0` exits at once; its parent execs into `sleep 30` and never reaps it: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecoach-pglite-'))
+    try {
+      const zombie = Number((await once(parent.stdout, 'data'))[0].toString().trim())
+      while (!/^\S+ \(.*\) Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((resolve) => setImmediate(resolve))
+      fs.writeFileSync(path.join(folder, 'pglite.lock'), String(zombie))
+      const driver = await openPgliteDriver({ dataDirectory: folder })
+      await driver.close()
+
+      // A live process, but not the one that wrote the lock (its start time differs): the pid was reused.
+      fs.writeFileSync(path.join(folder, 'pglite.lock'), `${process.ppid} 1`)
+      const again = await openPgliteDriver({ dataDirectory: folder })
+      await again.close()
+    } finally {
+      parent.kill()
       fs.rmSync(folder, { recursive: true, force: true })
     }
   })

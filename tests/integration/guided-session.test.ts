@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { runTurn } from '#lib/coaching/conversation'
+import { turnPrompt } from '#lib/coaching/prompt-builders'
 import type { TurnEvent } from '#lib/coaching/turn-protocol.shared'
-import { completeSession, getSession, startSession } from '#lib/coaching/sessions'
+import { completeSession, getSession, readSession, startSession } from '#lib/coaching/sessions'
 import { draftStageFields, saveStageFields, updateMemoryItem } from '#lib/coaching/stage-work'
 import type { StageNumber } from '#lib/coaching/stages.shared'
 import { ensureSummary, getSummary } from '#lib/coaching/summary'
@@ -67,7 +68,7 @@ describe('a guided session from Check In to action plans', () => {
     const session = await getSession(testDb.db, { userId, sessionId: firstSessionId })
     expect(session.title).toMatch(/^Self-coaching — \d{1,2} \w{3} \d{4}$/)
     expect(session.currentStage).toBe(1)
-    expect(session.stages[0]?.responses.memory).toEqual([])
+    expect(session.memory).toEqual([])
     expect(await lastQuestion(firstSessionId, 1)).toMatch(/1 to 10/)
   })
 
@@ -115,6 +116,19 @@ describe('a guided session from Check In to action plans', () => {
     await runStage(firstSessionId, 5, ['Small steps beat big plans', 'I need mornings', '9', '8'])
     const session = await getSession(testDb.db, { userId, sessionId: firstSessionId })
     expect(session.stages.map((s) => Boolean(s.completedAt))).toEqual([true, true, true, true, true])
+  })
+
+  it('a turn reads only its stage whole, and of earlier stages only the reviewed fields', async () => {
+    const whole = await getSession(testDb.db, { userId, sessionId: firstSessionId })
+    const forTurn = await testDb.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId: firstSessionId, forTurnIn: 3 }))
+    expect(forTurn.stages.map((s) => s.number)).toEqual([1, 2, 3])
+    expect(forTurn.stages[2]).toEqual(whole.stages[2])
+    for (const index of [0, 1]) {
+      expect(forTurn.stages[index]!.responses.transcript).toEqual([])
+      expect(forTurn.stages[index]!.responses.fields).toEqual(whole.stages[index]!.responses.fields)
+    }
+    expect(forTurn.memory).toEqual(whole.memory)
+    expect(turnPrompt(forTurn, 3, []).system).toBe(turnPrompt(whole, 3, []).system)
   })
 
   it('completes once, composes the summary from the fields, and creates a plan per agreed step', async () => {
@@ -172,7 +186,7 @@ describe('a guided session from Check In to action plans', () => {
     if (!result.started) throw new Error('expected a new session')
     const sessionId = result.sessionId
     const session = await getSession(testDb.db, { userId, sessionId })
-    const memory = session.stages[0]?.responses.memory ?? []
+    const memory = session.memory ?? []
     expect(memory.map((item) => item.kind)).toEqual(['open_action', 'open_action', 'last_summary'])
     expect(memory[0]?.text).toContain('Buy running shoes')
 

@@ -46,7 +46,9 @@ describe('tables in public', () => {
         ('program_members', 'user_id', 'UPDATE'), ('program_members', 'role', 'UPDATE'),
         ('program_members', 'program_id', 'UPDATE'), ('program_invites', 'program_id', 'UPDATE'),
         ('programs', 'created_by', 'UPDATE'), ('profiles', 'id', 'UPDATE'),
-        ('calendar_feeds', 'user_id', 'UPDATE'), ('session_summary_drafts', 'session_id', 'UPDATE')
+        ('calendar_feeds', 'user_id', 'UPDATE'), ('session_summary_drafts', 'session_id', 'UPDATE'),
+        ('reply_claims', 'user_id', 'UPDATE'), ('reply_claims', 'session_id', 'UPDATE'),
+        ('reply_claims', 'message_id', 'UPDATE'), ('session_memories', 'session_id', 'UPDATE')
       ) p(tablename, column_name, privilege)
       join pg_class c on c.relname = p.tablename and c.relnamespace = 'public'::regnamespace
       left join pg_attribute a on a.attrelid = c.oid and a.attname = p.column_name

@@ -78,7 +78,7 @@ describe('one active session', () => {
     expect(second.started).toBe(true)
     // A cancelled session cannot be continued.
     const events = await turn(userId, first.sessionId, 1, 'hello?')
-    expect(events).toEqual([{ type: 'error', message: 'This session was cancelled.', retryable: false }])
+    expect(events).toEqual([{ type: 'error', message: 'This session was cancelled.', retryable: false, status: 409 }])
   })
 
   it('refuses an overlong name and writes nothing', async () => {
@@ -113,14 +113,14 @@ describe('conversation turns', () => {
   it('another user cannot write into the session, and is told it is not found', async () => {
     const stranger = await createUser(testDb.db)
     const events = await turn(stranger, sessionId, 1, 'I am not the client')
-    expect(events).toEqual([{ type: 'error', message: 'That session does not exist, or you do not have access to it.', retryable: false }])
+    expect(events).toEqual([{ type: 'error', message: 'That session does not exist, or you do not have access to it.', retryable: false, status: 404 }])
     const session = await getSession(testDb.db, { userId, sessionId })
     expect(JSON.stringify(session.stages)).not.toContain('I am not the client')
   })
 
   it('a stage that has not started cannot be written to', async () => {
     const events = await turn(userId, sessionId, 3, 'Skipping ahead')
-    expect(events).toEqual([{ type: 'error', message: 'That stage has not started yet.', retryable: false }])
+    expect(events).toEqual([{ type: 'error', message: 'That stage has not started yet.', retryable: false, status: 409 }])
   })
 
   it('language that signals a crisis pauses the session with support resources, and no coaching goes on until the client carries on', async () => {
@@ -131,7 +131,7 @@ describe('conversation turns', () => {
     expect((await getSession(testDb.db, { userId, sessionId })).pausedAt).toBeInstanceOf(Date)
 
     expect(await turn(userId, sessionId, 1, 'Anyway, about my goals')).toEqual([
-      { type: 'error', message: 'The session is paused. Choose to carry on when you are ready.', retryable: false },
+      { type: 'error', message: 'The session is paused. Choose to carry on when you are ready.', retryable: false, status: 409 },
     ])
     await resumeAfterPause(testDb.db, { userId, sessionId })
     expect((await turn(userId, sessionId, 1, 'I am safe now, thank you')).map((e) => e.type)).toEqual(['saved', 'delta', 'done'])
@@ -180,6 +180,55 @@ describe('sharing a self-coaching session', () => {
     expect((await getSession(testDb.db, { userId: coach, sessionId })).viewerRole).toBe('coach')
     await setSessionSharing(testDb.db, { userId: client, sessionId, share: null })
     await expect(getSession(testDb.db, { userId: coach, sessionId })).rejects.toMatchObject({ kind: 'not_found' })
+  })
+})
+
+describe('memory drawn from private sessions stays with the client', () => {
+  it('a coach reading a shared session gets no memory from the client’s private sessions, through the app or as direct SQL', async () => {
+    const coach = await createUser(testDb.db, { displayName: 'Coach Mo' })
+    const client = await createUser(testDb.db, { displayName: 'Client Lu' })
+    const programId = await createProgram(testDb.db, { userId: coach, name: 'Mo Coaching' })
+    const { token } = await createInvite(testDb.db, { userId: coach, programId, role: 'client' })
+    await acceptInvite(testDb.db, { userId: client, token })
+
+    // A finished private session with a summary, and an open plan from it: the client's alone.
+    const secret = { title: 'Private: leaving my job', goal: 'Hand in my notice quietly', plan: 'Talk to a recruiter in secret' }
+    const [privateSession] = await testDb.db.asService((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, session_type, source, visibility, title, started_at, completed_at, summary)
+         values ($1, 'self_coaching', 'self_assigned', 'private', $2, now() - interval '2 days', now() - interval '1 day', $3::jsonb)
+         returning id`,
+        [client, secret.title, JSON.stringify({ executiveSummary: 'You decided to leave.', keyInsights: [], goalStatement: secret.goal, actionPlan: [], successMetrics: [], supportAndAccountability: '' })],
+      ),
+    )
+    const [plan] = await testDb.db.asService((tx) =>
+      tx.query<{ id: string }>(`insert into public.action_plans (session_id, user_id, title) values ($1, $2, $3) returning id`, [privateSession!.id, client, secret.plan]),
+    )
+    const leaks = (value: unknown) => [secret.title, secret.goal, secret.plan, plan!.id].filter((text) => JSON.stringify(value).includes(text))
+
+    const started = await startSession(testDb.db, { userId: client, sessionType: 'self_coaching', title: 'Week three' })
+    if (!started.started) throw new Error('expected to start')
+    const sessionId = started.sessionId
+    // The client sees what is remembered, in full.
+    expect(leaks((await getSession(testDb.db, { userId: client, sessionId })).memory).sort()).toEqual([secret.title, secret.goal, secret.plan, plan!.id].sort())
+
+    await setSessionSharing(testDb.db, { userId: client, sessionId, share: { coachId: coach, programId } })
+    const asCoach = await getSession(testDb.db, { userId: coach, sessionId })
+    expect(asCoach.viewerRole).toBe('coach')
+    expect(asCoach.memory).toEqual([])
+    expect(leaks(asCoach)).toEqual([])
+
+    // The coach's own JWT, straight at the tables (as through Supabase's Data API).
+    const direct = await testDb.db.asUser(coach, async (tx) => ({
+      stages: await tx.query('select * from public.stage_responses where session_id = $1', [sessionId]),
+      memories: await tx.query('select * from public.session_memories'),
+      session: await tx.query('select * from public.coaching_sessions where id = $1', [sessionId]),
+    }))
+    expect(direct.stages.length).toBeGreaterThan(0)
+    expect(direct.memories).toEqual([])
+    expect(leaks(direct)).toEqual([])
+    // Nor can the coach write a memory into it.
+    expect((await caught(testDb.db.asUser(coach, (tx) => tx.query(`insert into public.session_memories (session_id, items) values ($1, '[]')`, [sessionId])))).kind).toBe('not_found')
   })
 })
 

@@ -18,6 +18,7 @@ const appSettings = [
   'OPENAI_BASE_URL',
   'AI_MODEL',
   'AI_TIMEOUT_MS',
+  'TRUST_PROXY',
   'APP_URL',
   'SMTP_URL',
   'MAIL_FROM',

@@ -45,7 +45,7 @@ export function chatReply(parsed: ParsedRequest, reply: Reply, signal: AbortSign
       delayBefore: index > 0 ? reply.delayMs : 0,
     })
   })
-  if (!reply.drop) {
+  if (!reply.drop && !reply.unfinished) {
     frames.push({ data: JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], usage: null }) })
     if (parsed.includeUsage) frames.push({ data: JSON.stringify({ ...base, choices: [], usage }) })
     frames.push({ data: '[DONE]' })

@@ -64,6 +64,8 @@ export function createFakeOpenAI(): FakeOpenAI {
           return answer({ text: JSON.stringify(behaviour.value) ?? 'null', chunkSize: defaultChunkSize, delayMs: 0, drop: false })
         case 'drop':
           return answer({ text: behaviour.text, chunkSize: defaultChunkSize, delayMs: 0, drop: true })
+        case 'unfinished':
+          return answer({ text: behaviour.text, chunkSize: defaultChunkSize, delayMs: 0, drop: false, unfinished: true })
         case 'nonsense':
           // Structured: prose instead of JSON. Text: an empty reply (no text at all).
           return answer({ text: parsed.call.structured ? nonsenseText : '', chunkSize: defaultChunkSize, delayMs: 0, drop: false })

@@ -144,6 +144,8 @@ export interface Reply {
   delayMs: number
   /** The connection breaks after the text, before any finish. */
   drop: boolean
+  /** The stream ends cleanly after the text, but without any finish. */
+  unfinished?: boolean
 }
 
 export function usageNumbers(parsed: ParsedRequest, outputText: string) {

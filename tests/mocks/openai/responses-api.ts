@@ -64,7 +64,7 @@ export function responsesReply(parsed: ParsedRequest, reply: Reply, signal: Abor
   chunkText(reply.text, reply.chunkSize).forEach((piece, index) => {
     frames.push(frame('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: piece, logprobs: [] }, index > 0 ? reply.delayMs : 0))
   })
-  if (!reply.drop) {
+  if (!reply.drop && !reply.unfinished) {
     frames.push(
       frame('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text: reply.text, logprobs: [] }),
       frame('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: textPart }),

@@ -30,6 +30,7 @@ export type Behaviour =
     } // an HTTP error response (e.g. 429, 500, 401)
   | { kind: 'hang' } // never answers until the request is aborted
   | { kind: 'drop'; text: string } // streams `text` in chunks, then the connection breaks (stream errors) without a finish
+  | { kind: 'unfinished'; text: string } // streams `text` in chunks, then the stream ends cleanly with no finish (no finish_reason, no [DONE], no response.completed)
   | { kind: 'nonsense' } // a 200 whose content is not what was asked (e.g. non-JSON text for a structured call)
 
 export type Responder = (call: RecordedCall) => Behaviour

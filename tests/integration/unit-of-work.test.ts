@@ -1,0 +1,175 @@
+/**
+ * One unit of work per GET request (docs/decisions/013-one-unit-of-work-per-request.md):
+ * the session lookup, the profile and the page's data share one transaction; the claims
+ * and role are set with one statement, and only when they change. Statements are counted
+ * by observing the driver, so these tests hold on every target.
+ */
+import { randomUUID } from 'node:crypto'
+import type { AppLoadContext } from '@remix-run/node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBuiltInAuth } from '#lib/auth/built-in-auth'
+import type { AuthBackend } from '#lib/auth/index'
+import { createDatabase, type Database, type Driver, type Tx } from '#lib/db/database'
+import { parseEnv } from '#lib/env'
+import { createActionPlan } from '#lib/plans/action-plans'
+import { loader as dashboardLoader } from '~/routes/dashboard'
+import { loader as plansLoader } from '~/routes/action-plans._index'
+import { loader as rootLoader } from '~/root'
+import { CookieJar } from '../support/cookie-jar'
+import { createTestDatabase, type TestDatabase } from '../support/database'
+
+/** The driver as the server sees it: every statement, and BEGIN and COMMIT/ROLLBACK of each transaction. */
+function countingDriver(driver: Driver) {
+  const seen = { transactions: 0, statements: [] as string[] }
+  const counted: Driver = {
+    target: driver.target,
+    exclusively: (name, work) => driver.exclusively(name, work),
+    close: () => driver.close(),
+    async transaction(work) {
+      seen.transactions++
+      seen.statements.push('begin')
+      const wrap = (tx: Tx): Tx => ({
+        query(text, params) {
+          seen.statements.push(text)
+          return tx.query(text, params)
+        },
+        exec(script) {
+          seen.statements.push(script)
+          return tx.exec(script)
+        },
+      })
+      try {
+        return await driver.transaction((tx) => work(wrap(tx)))
+      } finally {
+        seen.statements.push('end')
+      }
+    },
+  }
+  return { driver: counted, seen }
+}
+
+let testDb: TestDatabase
+let db: Database
+let seen: ReturnType<typeof countingDriver>['seen']
+let auth: AuthBackend
+const jar = new CookieJar()
+let userId: string
+
+beforeAll(async () => {
+  testDb = await createTestDatabase()
+  const counting = countingDriver(testDb.driver)
+  seen = counting.seen
+  db = createDatabase(counting.driver)
+  auth = createBuiltInAuth(db, { secret: 'test-secret-that-is-long-enough-0123456789', secure: true })
+  const signedUp = await auth.signUp(
+    { email: 'unit-of-work@example.com', password: 'Correct-Horse-Battery-9', displayName: 'Uma Unit' },
+    { cookieHeader: null, ipAddress: '203.0.113.7' },
+  )
+  jar.apply(signedUp.setCookies)
+  userId = signedUp.userId
+  for (let i = 1; i <= 3; i++) await createActionPlan(db, { userId, requestKey: randomUUID(), input: { title: `Plan ${i}` } })
+})
+
+afterAll(async () => {
+  await testDb?.close()
+})
+
+/** A context like the server's, for one GET request of `url`, inside a read unit. */
+function getRequest(url: string) {
+  const unit = db.readUnit()
+  const cookieHeader = jar.header()
+  let user: Promise<string | null> | undefined
+  const context: AppLoadContext = {
+    db,
+    env: parseEnv({ NODE_ENV: 'test' }),
+    auth,
+    ai: null,
+    ipAddress: '203.0.113.7',
+    nonce: 'test-nonce',
+    getUserId() {
+      user ??= auth.getUserId({ cookieHeader, ipAddress: '203.0.113.7' }, () => {})
+      return user
+    },
+    finishReads: () => unit.finish(),
+  }
+  const request = new Request(url, { headers: cookieHeader ? { Cookie: cookieHeader } : {} })
+  return { unit, context, request }
+}
+
+const identityStatements = (statements: string[]) => statements.filter((s) => s.includes("set_config('role'"))
+const realQueries = (statements: string[]) => statements.filter((s) => s !== 'begin' && s !== 'end' && !s.includes("set_config('role'"))
+
+describe('a GET page is one unit of work', () => {
+  for (const [name, url, loader] of [
+    ['/dashboard', 'http://localhost/dashboard', dashboardLoader],
+    ['/action-plans', 'http://localhost/action-plans', plansLoader],
+  ] as const) {
+    it(`${name}: the session, the profile and the page's data in one transaction, the identity set once`, async () => {
+      const { unit, context, request } = getRequest(url)
+      seen.transactions = 0
+      seen.statements.length = 0
+      const [root, page] = await unit.enter(() =>
+        Promise.all([rootLoader({ request, context, params: {} }), loader({ request, context, params: {} })]),
+      )
+      await context.finishReads!()
+
+      expect(root.user).toEqual({ id: userId, displayName: 'Uma Unit' })
+      expect(page).toBeTruthy()
+      expect(seen.transactions).toBe(1)
+      expect(identityStatements(seen.statements)).toHaveLength(1)
+      const real = realQueries(seen.statements)
+      // BEGIN, COMMIT and the one claims-and-role statement; everything else is a real query.
+      expect(seen.statements.length).toBe(real.length + 3)
+    })
+  }
+})
+
+describe('identities inside one unit', () => {
+  const whoAmI = (tx: Tx) =>
+    tx.query<{ role: string; sub: string | null }>(`select current_user::text as role, auth.uid()::text as sub`).then((rows) => rows[0]!)
+
+  it('each call runs as its own identity, also when calls interleave', async () => {
+    const unit = db.readUnit()
+    const other = '00000000-0000-4000-8000-000000000001'
+    const results = await unit.enter(() =>
+      Promise.all([
+        db.asService(whoAmI),
+        db.asUser(userId, whoAmI),
+        db.asAnonymous(whoAmI),
+        db.asUser(other, whoAmI),
+        db.asService(whoAmI),
+        db.asUser(userId, async (tx) => [await whoAmI(tx), await db.asService(whoAmI), await whoAmI(tx)]),
+      ]),
+    )
+    await unit.finish()
+    const service = results[0]
+    expect(service.role).not.toBe('authenticated')
+    expect(service.sub).toBeNull()
+    expect(results[1]).toEqual({ role: 'authenticated', sub: userId })
+    expect(results[2]).toEqual({ role: 'anon', sub: null })
+    expect(results[3]).toEqual({ role: 'authenticated', sub: other })
+    expect(results[4]).toEqual(service)
+    expect(results[5]).toEqual([{ role: 'authenticated', sub: userId }, service, { role: 'authenticated', sub: userId }])
+  })
+
+  it('a failed statement rolls the shared transaction back and the next call goes on in a new one', async () => {
+    const unit = db.readUnit()
+    seen.transactions = 0
+    const [failure, after] = await unit.enter(async () => [
+      await db.asUser(userId, (tx) => tx.query('select 1 / 0')).catch((error: unknown) => error),
+      await db.asUser(userId, whoAmI),
+    ])
+    await unit.finish()
+    expect(String(failure)).toMatch(/division by zero/)
+    expect(after).toEqual({ role: 'authenticated', sub: userId })
+    expect(seen.transactions).toBe(2)
+  })
+
+  it('calls after finish get their own transactions, and a write in a unit is committed by finish', async () => {
+    const unit = db.readUnit()
+    const planId = await unit.enter(() => createActionPlan(db, { userId, requestKey: randomUUID(), input: { title: 'Written inside a unit' } }))
+    await unit.finish()
+    const late = await unit.enter(() => db.asUser(userId, (tx) => tx.query<{ title: string }>('select title from public.action_plans where id = $1', [planId])))
+    expect(late).toEqual([{ title: 'Written inside a unit' }])
+  })
+})
