@@ -1,14 +1,16 @@
+import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { formatDate } from '#lib/dates.shared'
 import { getProfile } from '#lib/profiles'
-import { createInvite, getProgram, inviteSchema, leaveProgram, removeClient, withdrawInvite } from '#lib/programs/programs'
+import { programPageForm } from '#lib/programs/program-forms.shared'
+import { createInvite, getProgram, leaveProgram, removeClient, withdrawInvite } from '#lib/programs/programs'
+import { useSchemaForm } from '~/components/conform'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 import { orNotFound, requireIdParam } from '~/utils/http'
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -19,21 +21,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { program, userId, timezone: profile?.timezone ?? 'UTC' }
 }
 
-const id = z.uuid('Not found')
-const programAction = z.discriminatedUnion('intent', [
-  inviteSchema.extend({ intent: z.literal('invite') }),
-  z.object({ intent: z.literal('withdraw-invite'), inviteId: id }),
-  z.object({ intent: z.literal('remove-client'), clientId: id }),
-  z.object({ intent: z.literal('leave') }),
-])
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
   const programId = requireIdParam(params.programId)
-  const formData = await readForm(request)
-  const parsed = parseForm(formData, programAction)
-  if (!parsed.success) return parsed.response
-  const input = parsed.data
+  const submission = await readSubmission(request, programPageForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const input = submission.value
   try {
     switch (input.intent) {
       case 'invite': {
@@ -52,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return redirect('/programs')
     }
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
 }
 
@@ -62,7 +55,16 @@ export default function Program() {
   const navigation = useNavigation()
   const [searchParams] = useSearchParams()
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
-  const failure = result && !result.ok ? result : null
+  const failure = result && !result.ok ? result.result : null
+  // The invite form keeps what was typed; the one-button forms' errors show above the page.
+  const inviteFailed = failure?.initialValue?.intent === 'invite'
+  const [inviteForm, inviteFields] = useSchemaForm({
+    id: 'invite',
+    schema: programPageForm,
+    lastResult: inviteFailed ? failure : null,
+    defaultValue: { intent: 'invite', role: 'client', expiresInDays: '7' },
+    checkInBrowser: false,
+  })
   const isCoach = program.myRole === 'coach'
   const coaches = program.members.filter((member) => member.role === 'coach')
   const clients = program.members.filter((member) => member.role === 'client')
@@ -78,7 +80,7 @@ export default function Program() {
 
       {searchParams.get('joined') ? <Notice>Welcome! You joined {program.name}.</Notice> : null}
       {result?.ok && result.kind === 'message' ? <Notice>{result.message}</Notice> : null}
-      <FormError>{failure?.formError}</FormError>
+      <FormError>{failure && !inviteFailed ? failure.error?.['']?.join(' ') : null}</FormError>
 
       {isCoach ? (
         <Card title={`Clients (${clients.length})`}>
@@ -132,29 +134,28 @@ export default function Program() {
               <TextField label="Invite link" name="inviteUrl" readOnly value={result.inviteUrl} onFocus={(event) => event.currentTarget.select()} />
             </div>
           ) : null}
-          <Form method="post" className="grid gap-4 sm:grid-cols-3 sm:items-end" noValidate>
+          <Form method="post" {...getFormProps(inviteForm)} className="grid gap-4 sm:grid-cols-3 sm:items-end">
             <input type="hidden" name="intent" value="invite" />
-            <SelectField label="Invite as" name="role" defaultValue={failure?.values.role ?? 'client'} errors={failure?.fieldErrors.role}>
+            {inviteForm.errors?.length ? (
+              <div className="sm:col-span-3">
+                <FormError>{inviteForm.errors.join(' ')}</FormError>
+              </div>
+            ) : null}
+            <SelectField label="Invite as" {...getSelectProps(inviteFields.role)} errors={inviteFields.role.errors}>
               <option value="client">Client</option>
               <option value="coach">Co-coach</option>
             </SelectField>
-            <SelectField
-              label="Link valid for"
-              name="expiresInDays"
-              defaultValue={failure?.values.expiresInDays ?? '7'}
-              errors={failure?.fieldErrors.expiresInDays}
-            >
+            <SelectField label="Link valid for" {...getSelectProps(inviteFields.expiresInDays)} errors={inviteFields.expiresInDays.errors}>
               <option value="1">1 day</option>
               <option value="7">7 days</option>
               <option value="30">30 days</option>
             </SelectField>
             <TextField
               label="Note for yourself (optional)"
-              name="note"
+              {...getInputProps(inviteFields.note, { type: 'text' })}
               maxLength={200}
               placeholder="e.g. Diego"
-              defaultValue={failure?.values.note}
-              errors={failure?.fieldErrors.note}
+              errors={inviteFields.note.errors}
             />
             <div className="sm:col-span-3">
               <SubmitButton pending={busyIntent === 'invite'} pendingText="Creating link…">

@@ -1,38 +1,38 @@
+import { getFormProps, getInputProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
-import { createProgram, listPrograms, programNameSchema } from '#lib/programs/programs'
+import { createProgramForm } from '#lib/programs/program-forms.shared'
+import { createProgram, listPrograms } from '#lib/programs/programs'
 import { countOf } from '#lib/words.shared'
+import { useSchemaForm } from '~/components/conform'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, SubmitButton, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   return { programs: await listPrograms(context.db, { userId }) }
 }
 
-const createProgramForm = z.object({ name: programNameSchema })
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await readForm(request)
-  const parsed = parseForm(formData, createProgramForm)
-  if (!parsed.success) return parsed.response
+  const submission = await readSubmission(request, createProgramForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
   try {
-    const programId = await createProgram(context.db, { userId, name: parsed.data.name })
+    const programId = await createProgram(context.db, { userId, name: submission.value.name })
     return redirect(`/programs/${programId}`)
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
 }
 
 export default function Programs() {
   const { programs } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
+  const [form, fields] = useSchemaForm({ id: 'create-program', schema: createProgramForm, lastResult: actionData?.result, checkInBrowser: false })
   return (
     <div className="flex flex-col gap-6">
       <PageHeader title="Programs" />
@@ -60,16 +60,15 @@ export default function Programs() {
         )}
       </Card>
       <Card title="Create a program">
-        <Form method="post" className="flex flex-col gap-4 sm:max-w-md" noValidate>
-          <FormError>{failure?.formError}</FormError>
+        <Form method="post" {...getFormProps(form)} className="flex flex-col gap-4 sm:max-w-md">
+          <FormError>{form.errors?.join(' ')}</FormError>
           <TextField
             label="Program name"
-            name="name"
+            {...getInputProps(fields.name, { type: 'text' })}
             required
             maxLength={120}
             hint="For example your practice's name, or “Spring leadership cohort”."
-            defaultValue={failure?.values.name}
-            errors={failure?.fieldErrors.name}
+            errors={fields.name.errors}
           />
           <div>
             <SubmitButton pending={navigation.state === 'submitting'} pendingText="Creating…">

@@ -1,14 +1,16 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
-import { z } from 'zod'
 import { describeAiMode } from '#lib/ai/model'
+import { startSessionForm } from '#lib/coaching/session-forms.shared'
 import { cancelSession, getActiveSession, listProgramPartners, startSession } from '#lib/coaching/sessions'
+import { useSchemaForm } from '~/components/conform'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
 import { Card, PageHeader } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, formFailure, parseForm, readForm } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
@@ -16,22 +18,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { clients, active, ai: describeAiMode(context.ai) }
 }
 
-const startForm = z.discriminatedUnion('intent', [
-  z.object({
-    intent: z.literal('start'),
-    sessionType: z.enum(['self_coaching', 'coach_led'], { error: 'Choose who leads the session.' }),
-    title: z.string().max(200, 'Keep the name under 200 characters.').default(''),
-    client: z.string().default(''),
-  }),
-  z.object({ intent: z.literal('cancel-active'), sessionId: z.uuid() }),
-])
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await readForm(request)
-  const parsed = parseForm(formData, startForm)
-  if (!parsed.success) return parsed.response
-  const input = parsed.data
+  const submission = await readSubmission(request, startSessionForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const input = submission.value
   try {
     if (input.intent === 'cancel-active') {
       await cancelSession(context.db, { userId, sessionId: input.sessionId })
@@ -41,19 +32,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (input.sessionType === 'coach_led') {
       const [clientId, programId] = input.client.split(':')
       if (!clientId || !programId) {
-        return formFailure(formData, { formError: 'Choose the client you are coaching.', fieldErrors: { client: ['Choose a client.'] } })
+        return data(
+          { ok: false as const, result: submission.reply({ formErrors: ['Choose the client you are coaching.'], fieldErrors: { client: ['Choose a client.'] } }) },
+          { status: 400 },
+        )
       }
       result = await startSession(context.db, { userId, sessionType: 'coach_led', clientId, programId, title: input.title })
     } else {
       result = await startSession(context.db, { userId, sessionType: 'self_coaching', title: input.title })
     }
     if (result.started) return redirect(`/sessions/${result.sessionId}`)
-    return formFailure(formData, {
-      formError: `You already have a session in progress: “${result.activeSession.title}”. Resume it, or cancel it to start a new one.`,
-      status: 409,
-    })
+    return data(
+      {
+        ok: false as const,
+        result: submission.reply({
+          formErrors: [`You already have a session in progress: “${result.activeSession.title}”. Resume it, or cancel it to start a new one.`],
+        }),
+      },
+      { status: 409 },
+    )
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
 }
 
@@ -61,8 +60,19 @@ export default function NewSession() {
   const { clients, active, ai } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
-  const [sessionType, setSessionType] = useState<'self_coaching' | 'coach_led'>('self_coaching')
-  const failure = result && !result.ok ? result : null
+  const failure = result && !result.ok ? result.result : null
+  // The start form keeps what was typed, the choice of client included; a failed cancel shows its error above it.
+  const startFailed = failure?.initialValue?.intent === 'start'
+  const [form, fields] = useSchemaForm({
+    id: 'start-session',
+    schema: startSessionForm,
+    lastResult: startFailed ? failure : null,
+    defaultValue: { intent: 'start', sessionType: 'self_coaching', title: '', client: '' },
+    checkInBrowser: false,
+  })
+  const [sessionType, setSessionType] = useState<'self_coaching' | 'coach_led'>(
+    startFailed && failure?.initialValue?.sessionType === 'coach_led' ? 'coach_led' : 'self_coaching',
+  )
   const busy = navigation.state !== 'idle'
   return (
     <div className="mx-auto flex max-w-2xl flex-col gap-6">
@@ -91,14 +101,16 @@ export default function NewSession() {
         </Card>
       ) : null}
       <Card title="A new session">
-        <Form method="post" className="flex flex-col gap-4" noValidate>
+        <Form method="post" {...getFormProps(form)} className="flex flex-col gap-4">
           <input type="hidden" name="intent" value="start" />
-          <FormError>{failure?.formError}</FormError>
+          <FormError>{startFailed ? form.errors?.join(' ') : failure?.error?.['']?.join(' ')}</FormError>
           {clients.length > 0 ? (
             <SelectField
               label="Who leads it"
-              name="sessionType"
+              {...getSelectProps(fields.sessionType)}
+              defaultValue={undefined}
               value={sessionType}
+              errors={fields.sessionType.errors}
               onChange={(event) => setSessionType(event.target.value === 'coach_led' ? 'coach_led' : 'self_coaching')}
             >
               <option value="self_coaching">Me, coaching myself with the AI coach</option>
@@ -108,7 +120,7 @@ export default function NewSession() {
             <input type="hidden" name="sessionType" value="self_coaching" />
           )}
           {sessionType === 'coach_led' ? (
-            <SelectField label="Client" name="client" errors={failure?.fieldErrors.client} defaultValue="">
+            <SelectField label="Client" {...getSelectProps(fields.client)} errors={fields.client.errors}>
               <option value="" disabled>
                 Choose a client
               </option>
@@ -121,11 +133,10 @@ export default function NewSession() {
           ) : null}
           <TextField
             label="Name (optional)"
-            name="title"
+            {...getInputProps(fields.title, { type: 'text' })}
             maxLength={200}
             hint="Leave it blank for “Self-coaching — today’s date”."
-            defaultValue={failure?.values.title}
-            errors={failure?.fieldErrors.title}
+            errors={fields.title.errors}
           />
           {!ai.on ? <p className="text-sm text-slate-600">{ai.label}</p> : null}
           <div>

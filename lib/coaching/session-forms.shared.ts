@@ -141,3 +141,14 @@ export const renameForm = z.object({
 
 /** What can happen to the session as a whole. */
 export const sessionStatusForm = z.object({ intent: z.enum(['resume', 'complete', 'cancel']) })
+
+/** Starting a session (as oneself, or as a client's coach), or cancelling the one in progress first. */
+export const startSessionForm = z.discriminatedUnion('intent', [
+  z.object({
+    intent: z.literal('start'),
+    sessionType: z.enum(['self_coaching', 'coach_led'], { error: 'Choose who leads the session.' }),
+    title: z.string().trim().max(200, 'Keep the name under 200 characters.').default(''),
+    client: z.string().default(''),
+  }),
+  z.object({ intent: z.literal('cancel-active'), sessionId: z.uuid() }),
+])

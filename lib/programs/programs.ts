@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
+import { inviteSchema, programNameSchema } from './program-forms.shared'
 
 /**
  * Programs: a coach's practice or team, its members, and the invite links that bring
@@ -11,22 +12,8 @@ import { AppError } from '../errors'
 
 export type ProgramRole = 'coach' | 'client'
 
-export const programNameSchema = z
-  .string({ error: 'Give the program a name.' })
-  .trim()
-  .min(1, 'Give the program a name.')
-  .max(120, 'Use at most 120 characters for the name.')
+export { inviteSchema, programNameSchema } from './program-forms.shared'
 
-export const inviteSchema = z.object({
-  role: z.enum(['client', 'coach'], { error: 'Choose whether you are inviting a client or a coach.' }),
-  note: z.string().trim().max(200, 'Keep the note under 200 characters.').default(''),
-  expiresInDays: z.coerce
-    .number({ error: 'Choose how long the link stays valid.' })
-    .int()
-    .min(1, 'A link must stay valid for at least 1 day.')
-    .max(30, 'A link can stay valid for at most 30 days.')
-    .default(7),
-})
 export type InviteInput = z.input<typeof inviteSchema>
 
 export interface ProgramSummary {
