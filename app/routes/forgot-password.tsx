@@ -1,33 +1,37 @@
+import { getFormProps, getInputProps } from '@conform-to/react'
 import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
-import { emailSchema } from '#lib/auth/credentials'
+import { forgotPasswordForm } from '#lib/auth/credentials.shared'
+import { useSchemaForm } from '~/components/conform'
 import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
-
-const forgotPasswordSchema = z.object({ email: emailSchema })
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await readForm(request)
-  const parsed = parseForm(formData, forgotPasswordSchema)
-  if (!parsed.success) return parsed.response
+  const submission = await readSubmission(request, forgotPasswordForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const { email } = submission.value
   try {
-    const { setCookies, delivery } = await context.auth.requestPasswordReset(parsed.data.email, {
+    const { setCookies, delivery } = await context.auth.requestPasswordReset(email, {
       cookieHeader: request.headers.get('Cookie'),
       ipAddress: context.ipAddress,
     })
-    return data({ ok: true as const, email: parsed.data.email, delivery }, { headers: cookieHeaders(setCookies) })
+    return data({ ok: true as const, email, delivery }, { headers: cookieHeaders(setCookies) })
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
 }
 
 export default function ForgotPassword() {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
-  const failure = actionData && !actionData.ok ? actionData : null
+  const [form, fields] = useSchemaForm({
+    id: 'forgot-password',
+    schema: forgotPasswordForm,
+    lastResult: actionData && !actionData.ok ? actionData.result : null,
+    checkInBrowser: false,
+  })
 
   if (actionData?.ok) {
     return (
@@ -51,17 +55,9 @@ export default function ForgotPassword() {
     <div className="mx-auto max-w-md">
       <h1 className="mb-1 text-2xl font-bold">Reset your password</h1>
       <p className="mb-6 text-slate-600">Enter the email you sign in with; we will send you a link to choose a new password.</p>
-      <Form method="post" className="flex flex-col gap-4" noValidate>
-        <FormError>{failure?.formError}</FormError>
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={failure?.values.email}
-          errors={failure?.fieldErrors.email}
-        />
+      <Form method="post" {...getFormProps(form)} className="flex flex-col gap-4">
+        <FormError>{form.errors?.join(' ')}</FormError>
+        <TextField label="Email" {...getInputProps(fields.email, { type: 'email' })} autoComplete="email" required errors={fields.email.errors} />
         <SubmitButton pending={navigation.state === 'submitting'} pendingText="Sending…">
           Send the link
         </SubmitButton>

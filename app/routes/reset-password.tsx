@@ -1,11 +1,12 @@
+import { getFormProps, getInputProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
-import { newPasswordSchema } from '#lib/auth/credentials'
+import { resetPasswordForm } from '#lib/auth/credentials.shared'
+import { useSchemaForm } from '~/components/conform'
 import { FormError, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
-import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 /**
  * Choosing a new password after a reset link: the built-in auth's link carries a token
@@ -17,32 +18,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { token, canReset }
 }
 
-const resetPasswordSchema = z.object({
-  token: z.string().max(200).default(''),
-  password: newPasswordSchema,
-})
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await readForm(request)
   // The password rules are checked here, before any auth server hears of it.
-  const parsed = parseForm(formData, resetPasswordSchema)
-  if (!parsed.success) return parsed.response
+  const submission = await readSubmission(request, resetPasswordForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const { token, password } = submission.value
   let result
   try {
     result = await context.auth.resetPassword(
-      { token: parsed.data.token || null, password: parsed.data.password },
+      { token: token || null, password },
       { cookieHeader: request.headers.get('Cookie'), ipAddress: context.ipAddress },
     )
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
   return redirect('/dashboard', { headers: cookieHeaders(result.setCookies) })
 }
 
 export default function ResetPassword() {
   const { token, canReset } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
+  const [form, fields] = useSchemaForm({ id: 'reset-password', schema: resetPasswordForm, lastResult: actionData?.result, checkInBrowser: false })
 
   if (!canReset) {
     return (
@@ -61,17 +58,16 @@ export default function ResetPassword() {
   return (
     <div className="mx-auto max-w-md">
       <h1 className="mb-6 text-2xl font-bold">Choose a new password</h1>
-      <Form method="post" className="flex flex-col gap-4" noValidate>
+      <Form method="post" {...getFormProps(form)} className="flex flex-col gap-4">
         <input type="hidden" name="token" value={token} />
-        <FormError>{failure?.formError}</FormError>
+        <FormError>{form.errors?.join(' ')}</FormError>
         <TextField
           label="New password"
-          name="password"
-          type="password"
+          {...getInputProps(fields.password, { type: 'password' })}
           autoComplete="new-password"
           required
           hint="At least 12 characters, with an upper-case letter, a lower-case letter and a digit."
-          errors={failure?.fieldErrors.password}
+          errors={fields.password.errors}
         />
         <SubmitButton pending={navigation.state === 'submitting'} pendingText="Saving…">
           Save the new password

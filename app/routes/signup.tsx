@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { signUpSchema } from '#lib/auth/credentials'
+import { signUpSchema } from '#lib/auth/credentials.shared'
 import { acceptInvite } from '#lib/programs/programs'
 import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'

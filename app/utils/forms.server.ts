@@ -104,17 +104,24 @@ type ReplyOptions = { formErrors?: string[]; fieldErrors?: Record<string, string
 export async function readSubmission<Schema extends $ZodType>(request: Request, schema: Schema) {
   const formData = await readForm(request)
   const submission = parseWithZod(formData, { schema })
+  // Passwords are never sent back to the page, not even as what was typed.
+  const passwords = [...new Set(formData.keys())].filter((key) => /password/i.test(key))
   const unsavable = [...formData].filter(([, value]) => typeof value === 'string' && hasUnsavableCharacters(value)).map(([key]) => key)
-  if (unsavable.length === 0) return submission
+  if (unsavable.length === 0 && passwords.length === 0) return submission
   // Text the database cannot store (a NUL, half of an emoji) is refused on its field, with
   // everything typed kept, before any of it reaches lib/.
-  const fieldErrors = Object.fromEntries(unsavable.map((key) => [key, [unsavableCharactersMessage]]))
-  return {
-    ...submission,
-    status: 'error' as const,
-    reply: (options?: ReplyOptions) =>
-      submission.reply({ ...options, formErrors: [unsavableCharactersMessage], fieldErrors: { ...options?.fieldErrors, ...fieldErrors } }),
-  } as unknown as typeof submission
+  const unsavableErrors = Object.fromEntries(unsavable.map((key) => [key, [unsavableCharactersMessage]]))
+  const reply = (options?: ReplyOptions) => {
+    if (options?.resetForm) return submission.reply({ resetForm: true })
+    if (unsavable.length === 0) return submission.reply({ ...options, hideFields: passwords })
+    return submission.reply({
+      ...options,
+      formErrors: [unsavableCharactersMessage],
+      fieldErrors: { ...options?.fieldErrors, ...unsavableErrors },
+      hideFields: passwords,
+    })
+  }
+  return { ...submission, ...(unsavable.length > 0 ? { status: 'error' as const } : {}), reply } as unknown as typeof submission
 }
 
 /** A submission that did not pass its schema: the form shows each error on its input, and says so above them. */

@@ -1,4 +1,4 @@
-import type { SignInInput, SignUpInput } from './credentials'
+import type { SignInInput, SignUpInput } from './credentials.shared'
 
 /**
  * Sign-up, sign-in, sign-out, email links and password resets, whichever service does

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { passwordProblems, signInSchema, signUpSchema } from './credentials'
+import { passwordProblems, signInSchema, signUpSchema } from './credentials.shared'
 
 describe('password rules', () => {
   it.each([

@@ -98,7 +98,7 @@ describe('built-in sign-in', () => {
 
     const again = await route(resetPasswordAction, '/reset-password', new CookieJar(), { token, password: 'Another-Horse-88' })
     expect(again.status).toBe(400)
-    expect(again.body).toMatchObject({ formError: expect.stringMatching(/expired or was already used/) })
+    expect(again.body).toMatchObject({ ok: false, result: { error: { '': [expect.stringMatching(/expired or was already used/)] } } })
   })
 
   it('refuses an expired link, and a link replaced by a newer one', async () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod.shared'
 
 /**
  * The rules a new password must meet. Each rule that fails gets its own message, so the
@@ -48,3 +48,15 @@ export const signInSchema = z.object({
   password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(200, 'That password is too long.'),
 })
 export type SignInInput = z.infer<typeof signInSchema>
+
+/**
+ * The sign-in pages' forms, one schema each, shared by the action (Conform's parseWithZod)
+ * and the component. Passwords are never sent back to the page (app/utils/forms.server.ts).
+ */
+export const forgotPasswordForm = z.object({ email: emailSchema })
+
+/** The built-in auth's reset link carries a token; Supabase's recovery session needs none. */
+export const resetPasswordForm = z.object({
+  token: z.string().max(200).default(''),
+  password: newPasswordSchema,
+})
