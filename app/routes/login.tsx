@@ -1,13 +1,14 @@
+import { getFormProps, getInputProps } from '@conform-to/react'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
-import { emailSchema, signInSchema } from '#lib/auth/credentials.shared'
+import { signInForm } from '#lib/auth/credentials.shared'
 import { isAppError } from '#lib/errors'
+import { useSchemaForm } from '~/components/conform'
 import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
 import { safeRedirect } from '~/utils/safe-redirect'
-import { appErrorToFormFailure, formValues, parseForm, readForm } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'))
@@ -15,57 +16,44 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { redirectTo }
 }
 
-const noFieldErrors: Record<string, string[] | undefined> = {}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await readForm(request)
+  const submission = await readSubmission(request, signInForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const { intent, email, password, redirectTo } = submission.value
   const authRequest = { cookieHeader: request.headers.get('Cookie'), ipAddress: context.ipAddress }
 
   // "Send the confirmation email again", offered when the email is not confirmed yet.
-  if (formData.get('intent') === 'resend-confirmation') {
-    const parsedEmail = parseForm(formData, z.object({ email: emailSchema }))
-    if (!parsedEmail.success) return parsedEmail.response
-    const { email } = parsedEmail.data
+  if (intent === 'resend-confirmation') {
     try {
       const { setCookies } = await context.auth.resendConfirmation(email, authRequest)
-      return data(
-        { ok: true as const, resentTo: email, values: formValues(formData) },
-        { headers: cookieHeaders(setCookies) },
-      )
+      // The reply puts the email back in the sign-in form.
+      return data({ ok: true as const, resentTo: email, result: submission.reply() }, { headers: cookieHeaders(setCookies) })
     } catch (error) {
-      return appErrorToFormFailure(formData, error)
+      return submissionFailure(submission, error)
     }
   }
 
-  const parsed = parseForm(formData, signInSchema)
-  if (!parsed.success) return parsed.response
   let result
   try {
-    result = await context.auth.signIn(parsed.data, authRequest)
+    result = await context.auth.signIn({ email, password: password ?? '' }, authRequest)
   } catch (error) {
     if (isAppError(error) && error.kind === 'unconfirmed') {
       return data(
-        {
-          ok: false as const,
-          formError: error.message,
-          fieldErrors: noFieldErrors,
-          values: formValues(formData),
-          unconfirmedEmail: parsed.data.email,
-        },
+        { ok: false as const, result: submission.reply({ formErrors: [error.message] }), unconfirmedEmail: email },
         { status: error.status },
       )
     }
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
-  return redirect(safeRedirect(formData.get('redirectTo')), { headers: cookieHeaders(result.setCookies) })
+  return redirect(safeRedirect(redirectTo), { headers: cookieHeaders(result.setCookies) })
 }
 
 export default function Login() {
   const { redirectTo } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
-  const failure = actionData && !actionData.ok ? actionData : null
-  const unconfirmedEmail = failure && 'unconfirmedEmail' in failure && typeof failure.unconfirmedEmail === 'string' ? failure.unconfirmedEmail : null
+  const [form, fields] = useSchemaForm({ id: 'sign-in', schema: signInForm, lastResult: actionData?.result, checkInBrowser: false })
+  const unconfirmedEmail = actionData && 'unconfirmedEmail' in actionData && typeof actionData.unconfirmedEmail === 'string' ? actionData.unconfirmedEmail : null
   const resentTo = actionData?.ok ? actionData.resentTo : null
   return (
     <div className="mx-auto max-w-md">
@@ -81,25 +69,16 @@ export default function Login() {
           <Notice>We sent the confirmation link to {resentTo} again. Open it, then sign in.</Notice>
         </div>
       ) : null}
-      <Form method="post" className="flex flex-col gap-4" noValidate>
+      <Form method="post" {...getFormProps(form)} className="flex flex-col gap-4">
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <FormError>{failure?.formError}</FormError>
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={actionData?.values.email}
-          errors={failure?.fieldErrors.email}
-        />
+        <FormError>{form.errors?.join(' ')}</FormError>
+        <TextField label="Email" {...getInputProps(fields.email, { type: 'email' })} autoComplete="email" required errors={fields.email.errors} />
         <TextField
           label="Password"
-          name="password"
-          type="password"
+          {...getInputProps(fields.password, { type: 'password' })}
           autoComplete="current-password"
           required
-          errors={failure?.fieldErrors.password}
+          errors={fields.password.errors}
         />
         <SubmitButton pending={navigation.state === 'submitting'} pendingText="Signing in…">
           Sign in

@@ -1,12 +1,14 @@
+import { getFormProps, getInputProps } from '@conform-to/react'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { signUpSchema } from '#lib/auth/credentials.shared'
+import { signUpForm } from '#lib/auth/credentials.shared'
 import { acceptInvite } from '#lib/programs/programs'
+import { useSchemaForm } from '~/components/conform'
 import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { cookieHeaders } from '~/utils/auth.server'
 import { safeRedirect } from '~/utils/safe-redirect'
-import { appErrorToFormFailure, parseForm, readForm } from '~/utils/forms.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url)
@@ -16,28 +18,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await readForm(request)
-  const parsed = parseForm(formData, signUpSchema)
-  if (!parsed.success) return parsed.response
+  const submission = await readSubmission(request, signUpForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const { redirectTo: requestedRedirect, inviteToken, ...account } = submission.value
 
   let result
   try {
-    result = await context.auth.signUp(parsed.data, {
+    result = await context.auth.signUp(account, {
       cookieHeader: request.headers.get('Cookie'),
       ipAddress: context.ipAddress,
     })
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
   if (result.needsEmailConfirmation) {
     // The cookies hold the PKCE code verifier the confirmation link needs in this browser.
-    return data({ ok: true as const, confirmEmailTo: parsed.data.email }, { headers: cookieHeaders(result.setCookies) })
+    return data({ ok: true as const, confirmEmailTo: account.email }, { headers: cookieHeaders(result.setCookies) })
   }
 
   // Signing up through an invite link joins the program straight away.
-  let redirectTo = safeRedirect(formData.get('redirectTo'))
-  const inviteToken = formData.get('inviteToken')
-  if (typeof inviteToken === 'string' && inviteToken) {
+  let redirectTo = safeRedirect(requestedRedirect)
+  if (inviteToken) {
     redirectTo = await acceptInvite(context.db, { userId: result.userId, token: inviteToken }).then(
       ({ programId }) => `/programs/${programId}?joined=1`,
       // The account exists either way; the invite page explains what went wrong with the link.
@@ -51,7 +52,12 @@ export default function SignUp() {
   const { redirectTo, inviteToken } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
-  const failure = actionData && !actionData.ok ? actionData : null
+  const [form, fields] = useSchemaForm({
+    id: 'sign-up',
+    schema: signUpForm,
+    lastResult: actionData && !actionData.ok ? actionData.result : null,
+    checkInBrowser: false,
+  })
 
   if (actionData?.ok) {
     return (
@@ -77,36 +83,26 @@ export default function SignUp() {
           Sign in
         </Link>
       </p>
-      <Form method="post" className="flex flex-col gap-4" noValidate>
+      <Form method="post" {...getFormProps(form)} className="flex flex-col gap-4">
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <input type="hidden" name="inviteToken" value={inviteToken} />
-        <FormError>{failure?.formError}</FormError>
+        <FormError>{form.errors?.join(' ')}</FormError>
         <TextField
           label="Your name"
-          name="displayName"
+          {...getInputProps(fields.displayName, { type: 'text' })}
           autoComplete="name"
           required
           maxLength={100}
-          defaultValue={failure?.values.displayName}
-          errors={failure?.fieldErrors.displayName}
+          errors={fields.displayName.errors}
         />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={failure?.values.email}
-          errors={failure?.fieldErrors.email}
-        />
+        <TextField label="Email" {...getInputProps(fields.email, { type: 'email' })} autoComplete="email" required errors={fields.email.errors} />
         <TextField
           label="Password"
-          name="password"
-          type="password"
+          {...getInputProps(fields.password, { type: 'password' })}
           autoComplete="new-password"
           required
           hint="At least 12 characters, with an upper-case letter, a lower-case letter and a digit."
-          errors={failure?.fieldErrors.password}
+          errors={fields.password.errors}
         />
         <SubmitButton pending={navigation.state === 'submitting'} pendingText="Creating your account…">
           Create account

@@ -60,3 +60,26 @@ export const resetPasswordForm = z.object({
   token: z.string().max(200).default(''),
   password: newPasswordSchema,
 })
+
+/**
+ * The sign-in page: signing in, or (offered when the email is not confirmed yet) sending the
+ * confirmation email again, which needs no password.
+ */
+export const signInForm = z
+  .object({
+    intent: z.enum(['sign-in', 'resend-confirmation']).default('sign-in'),
+    email: emailSchema,
+    password: z.string().optional(),
+    redirectTo: z.string().optional(),
+  })
+  .superRefine((form, ctx) => {
+    if (form.intent !== 'sign-in') return
+    const problem = signInSchema.shape.password.safeParse(form.password ?? '')
+    for (const issue of problem.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['password'], message: issue.message })
+  })
+
+/** Signing up, perhaps through a program's invite link, which it then accepts. */
+export const signUpForm = signUpSchema.extend({
+  redirectTo: z.string().optional(),
+  inviteToken: z.string().optional(),
+})

@@ -87,7 +87,7 @@ describe('sign-up and cookies', () => {
     const jar = new CookieJar()
     const answer = await route(signupAction, '/signup', jar, { email: nextEmail(), password: 'weak', displayName: 'Sam', redirectTo: '/dashboard', inviteToken: '' })
     expect(answer.status).toBe(400)
-    expect(answer.body).toMatchObject({ fieldErrors: { password: expect.arrayContaining(['Use at least 12 characters.']) } })
+    expect(answer.body).toMatchObject({ ok: false, result: { error: { password: expect.arrayContaining(['Use at least 12 characters.']) } } })
     expect(gotrue.requests.filter((r) => r.includes('/signup'))).toEqual([])
   })
 
@@ -97,7 +97,7 @@ describe('sign-up and cookies', () => {
     await signedUp(route, email)
     const { answer } = await signedUp(route, email)
     expect(answer.status).toBe(409)
-    expect(answer.body).toMatchObject({ fieldErrors: { email: ['An account with that email already exists.'] } })
+    expect(answer.body).toMatchObject({ ok: false, result: { error: { email: ['An account with that email already exists.'] } } })
   })
 })
 
@@ -115,7 +115,7 @@ describe('with email confirmation on (hosted Supabase’s default)', () => {
 
     const signIn = await route(loginAction, '/login', jar, { email, password, redirectTo: '/dashboard' })
     expect(signIn.status).toBe(403)
-    expect(signIn.body).toMatchObject({ ok: false, formError: unconfirmedEmailMessage, unconfirmedEmail: email })
+    expect(signIn.body).toMatchObject({ ok: false, result: { error: { '': [unconfirmedEmailMessage] } }, unconfirmedEmail: email })
     expect(unconfirmedEmailMessage).toMatch(/^Check your inbox/)
 
     const resend = await route(loginAction, '/login', jar, { intent: 'resend-confirmation', email })
@@ -129,7 +129,7 @@ describe('with email confirmation on (hosted Supabase’s default)', () => {
     const { jar } = await signedUp(route, email)
     const signIn = await route(loginAction, '/login', jar, { email, password: 'Wrong-Horse-42', redirectTo: '/dashboard' })
     expect(signIn.status).toBe(400)
-    expect(signIn.body).toMatchObject({ formError: expect.stringMatching(/do not match/) })
+    expect(signIn.body).toMatchObject({ ok: false, result: { error: { '': [expect.stringMatching(/do not match/)] } } })
   })
 
   it('the PKCE link lands on /auth/confirm, confirms the email and signs in, once', async () => {
