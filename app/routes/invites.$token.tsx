@@ -1,11 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { acceptInviteForm } from '#lib/programs/program-forms.shared'
 import { acceptInvite, describeInvite } from '#lib/programs/programs'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, SubmitButton } from '~/components/form'
 import { Card } from '~/components/layout'
 import { requireUserId } from '~/utils/auth.server'
-import { appErrorToFormFailure, readForm } from '~/utils/forms.server'
+import { readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const token = params.token ?? ''
@@ -16,18 +17,18 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const formData = await readForm(request)
+  const submission = await readSubmission(request, acceptInviteForm)
   try {
     const { programId } = await acceptInvite(context.db, { userId, token: params.token ?? '' })
     return redirect(`/programs/${programId}?joined=1`)
   } catch (error) {
-    return appErrorToFormFailure(formData, error)
+    return submissionFailure(submission, error)
   }
 }
 
 export default function Invite() {
   const { invite, token, signedIn } = useLoaderData<typeof loader>()
-  const failure = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const here = `/invites/${token}`
   return (
@@ -40,7 +41,7 @@ export default function Invite() {
             ? ' Your coaches there see the sessions you share with them and the sessions they lead with you — nothing else.'
             : ' You will see the program’s clients and the sessions they share with you.'}
         </p>
-        <FormError>{failure?.formError}</FormError>
+        <FormError>{actionData?.result.error?.['']?.join(' ')}</FormError>
         {invite.status === 'used' ? (
           <p role="alert" className="text-red-800">This invite link has already been used. Ask your coach for a new one.</p>
         ) : invite.status === 'expired' ? (

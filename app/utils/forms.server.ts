@@ -1,7 +1,6 @@
 import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data } from '@remix-run/node'
-import type { z } from 'zod'
 import type { $ZodType } from 'zod/v4/core'
 import { isAppError } from '#lib/errors'
 import { hasUnsavableCharacters, unsavableCharactersMessage } from '#lib/text'
@@ -22,78 +21,6 @@ export async function readForm(request: Request): Promise<FormData> {
     throw data('The form could not be read. Reload the page and send it again.', { status: 400 })
   }
 }
-
-/**
- * What a form action sends back when something is wrong: a message for the whole form,
- * messages per field, and the values the person typed, so nothing they wrote is lost.
- */
-export interface FormFailure {
-  ok: false
-  formError: string | null
-  fieldErrors: Record<string, string[] | undefined>
-  values: Record<string, string>
-}
-
-/** The form's text values, except passwords, which are never sent back to the page. */
-export function formValues(formData: FormData): Record<string, string> {
-  const values: Record<string, string> = {}
-  for (const [key, value] of formData) {
-    if (typeof value === 'string' && !/password/i.test(key)) values[key] = value
-  }
-  return values
-}
-
-export function formFailure(
-  formData: FormData,
-  failure: { formError?: string | null; fieldErrors?: Record<string, string[] | undefined>; status?: number },
-) {
-  const body: FormFailure = {
-    ok: false,
-    formError: failure.formError ?? null,
-    fieldErrors: failure.fieldErrors ?? {},
-    values: formValues(formData),
-  }
-  return data(body, { status: failure.status ?? 400 })
-}
-
-/** Parses form fields with a Zod schema; on failure returns the response to send. */
-export function parseForm<Schema extends z.ZodType>(
-  formData: FormData,
-  schema: Schema,
-): { success: true; data: z.output<Schema> } | { success: false; response: ReturnType<typeof formFailure> } {
-  const unsavable = [...formData].filter(([, value]) => typeof value === 'string' && hasUnsavableCharacters(value)).map(([key]) => key)
-  if (unsavable.length > 0) {
-    return {
-      success: false,
-      response: formFailure(formData, {
-        formError: unsavableCharactersMessage,
-        fieldErrors: Object.fromEntries(unsavable.map((key) => [key, [unsavableCharactersMessage]])),
-      }),
-    }
-  }
-  const result = schema.safeParse(Object.fromEntries(formData))
-  if (result.success) return { success: true, data: result.data }
-  const fieldErrors: Record<string, string[]> = {}
-  for (const issue of result.error.issues) {
-    const key = String(issue.path[0] ?? '_form')
-    ;(fieldErrors[key] ??= []).push(issue.message)
-  }
-  return {
-    success: false,
-    response: formFailure(formData, { formError: 'Please fix the marked fields.', fieldErrors }),
-  }
-}
-
-/** Turns an AppError into the form's failure response; anything else is rethrown (a 500). */
-export function appErrorToFormFailure(formData: FormData, error: unknown) {
-  if (!isAppError(error)) throw error
-  return formFailure(formData, {
-    formError: error.message,
-    fieldErrors: error.fieldErrors,
-    status: error.status,
-  })
-}
-
 
 /**
  * Conform: the submission of a form parsed with the form's own Zod schema (the one its

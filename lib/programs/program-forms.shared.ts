@@ -34,3 +34,6 @@ export const programPageForm = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('remove-client'), clientId: memberId }),
   z.object({ intent: z.literal('leave') }),
 ])
+
+/** Accepting an invite: one button; the token is in the link. */
+export const acceptInviteForm = z.object({})
