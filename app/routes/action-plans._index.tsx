@@ -255,7 +255,7 @@ export default function ActionPlans() {
                       <td className="px-3 py-2">
                         <StatusBadge status={plan.status} />
                       </td>
-                      <td className="px-3 py-2">{plan.priority}</td>
+                      <td className="px-3 py-2">{plan.priority ?? <span className="text-slate-500">None</span>}</td>
                       <td className="whitespace-nowrap px-3 py-2">
                         {plan.timelineEnd ?? '—'} <DueBadge overdue={plan.overdue} dueThisWeek={plan.dueThisWeek} />
                       </td>

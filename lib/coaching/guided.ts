@@ -3,7 +3,7 @@ import { isoDateSchema } from '../dates.shared'
 import { openActionTitle } from './memory'
 import { newMessage, type MemoryItem } from './responses'
 import type { Message } from './turn-protocol.shared'
-import { stageFieldSchemas, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type FieldSpec, type StageNumber } from './stages.shared'
+import { actionReviewsKey, stageFieldSchemas, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type FieldSpec, type StageNumber } from './stages.shared'
 
 /**
  * Guided mode: the whole session without a language model. Each stage asks the scripted
@@ -12,7 +12,10 @@ import { stageFieldSchemas, stageInfo, type ActionReview, type ActionStep, type 
  * open action plan the coach remembers.
  */
 
-const reviewFieldPrefix = 'previousActionsReview:'
+/** The guided question for one remembered action is keyed "<review field>:<plan id>". */
+function reviewQuestionKey(reviewField: string, item: MemoryItem): string {
+  return `${reviewField}:${item.actionPlanId ?? item.id}`
+}
 
 interface PlannedQuestion {
   field: string
@@ -21,12 +24,13 @@ interface PlannedQuestion {
 
 /** The questions this stage asks, in order, with Check In's review question once per open action. */
 export function guidedQuestions(stage: StageNumber, memory: MemoryItem[]): PlannedQuestion[] {
+  const reviewField = actionReviewsKey(stage)
   return loadStagePrompt(stage).guidedQuestions.flatMap(({ field, question }) => {
-    if (field !== 'previousActionsReview') return [{ field, question }]
+    if (field !== reviewField) return [{ field, question }]
     return memory
       .filter((item) => item.kind === 'open_action')
       .map((item) => ({
-        field: `${reviewFieldPrefix}${item.actionPlanId ?? item.id}`,
+        field: reviewQuestionKey(field, item),
         question: fillTemplate(question, { title: openActionTitle(item) }),
       }))
   })
@@ -123,7 +127,7 @@ function fieldFromAnswers(spec: FieldSpec, answers: Map<string, string>, memory:
       return memory
         .filter((item) => item.kind === 'open_action')
         .flatMap((item) => {
-          const reviewAnswer = answers.get(`${reviewFieldPrefix}${item.actionPlanId ?? item.id}`)
+          const reviewAnswer = answers.get(reviewQuestionKey(spec.key, item))
           if (!reviewAnswer) return []
           return [{ actionPlanId: item.actionPlanId, title: openActionTitle(item), progress: parseProgress(reviewAnswer), whatGotInTheWay: parseText(reviewAnswer, 1000) }]
         })

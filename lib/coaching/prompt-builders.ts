@@ -2,7 +2,7 @@ import type { ModelMessage } from 'ai'
 import { delimit } from '../ai/calls'
 import { loadPrompt, loadStagePrompt } from '../ai/prompts'
 import { memoryOf, type SessionView } from './sessions'
-import { memoryStage, stageInfo, stageNumberOf, stages, type StageFields, type StageNumber } from './stages.shared'
+import { memoryStage, planningStage, stageInfo, stages, type SessionOutcome, type StageNumber } from './stages.shared'
 import type { Summary } from './summary-schema'
 import type { Message } from './turn-protocol.shared'
 
@@ -83,23 +83,22 @@ export function summaryPrompt(session: SessionView): { system: string; prompt: s
   return { system: loadPrompt('summary.md').body, prompt: delimit('stages', stagesText) }
 }
 
-const finishStage = stageNumberOf('finish')
-
-/** Details for the action plans made from Finish's steps, with the summary for context. */
+/** Details for the action plans made from the agreed steps (Finish), with the summary for context. */
 export function actionPlansPrompt({
   sessionDate,
-  finish,
+  outcome,
   summary,
 }: {
   sessionDate: string
-  finish: StageFields['finish']
+  outcome: SessionOutcome
   summary: Summary | null
 }): { system: string; prompt: string } {
+  const { goal, smart, steps, expectedObstacles, contingencies } = outcome
   return {
     system: loadPrompt('action-plans.md').body,
     prompt: [
       delimit('context', `Session date: ${sessionDate}.`),
-      delimit('stages', `${stageInfo(finishStage).name}: ${JSON.stringify(finish)}`),
+      delimit('stages', `${stageInfo(planningStage).name}: ${JSON.stringify({ goal, smart, steps, expectedObstacles, contingencies })}`),
       summary ? delimit('summary', JSON.stringify(summary)) : '',
     ]
       .filter(Boolean)

@@ -6,7 +6,7 @@ import { loadStagePrompt } from '../ai/prompts'
 import { buildMemory, readMemory, saveMemory } from './memory'
 import { newMessage, openStage, readResponses, type MemoryItem, type StageResponses } from './responses'
 import type { Message } from './turn-protocol.shared'
-import { stageFieldSchemas, stageInfo, stages, type StageFields, type StageNumber, type StageSlug } from './stages.shared'
+import { memoryStage, savedFields, sessionOutcome, stageInfo, stages, type SessionOutcome, type StageFields, type StageNumber, type StageSlug } from './stages.shared'
 import { readSummary, type Summary } from './summary-schema'
 
 export type SessionType = 'self_coaching' | 'coach_led'
@@ -104,7 +104,7 @@ function openingQuestion(stage: StageNumber, memory: MemoryItem[]): Message {
   const [first] = loadStagePrompt(stage).guidedQuestions
   if (!first) throw new Error(`No opening question for stage ${stage}`)
   const greeting =
-    stage === 1
+    stage === memoryStage
       ? memory.some((item) => item.kind === 'open_action')
         ? 'Welcome back. Let’s check in before we look at how your actions went. '
         : 'Welcome. Let’s start by checking in. '
@@ -229,10 +229,16 @@ export function memoryOf(session: SessionView): MemoryItem[] {
 
 /** A stage's saved fields, validated by its schema; null if the stage has none (or they no longer fit). */
 export function savedStageFields<Slug extends StageSlug>(session: SessionView, slug: Slug): StageFields[Slug] | null {
-  const stage = session.stages.find((s) => stageInfo(s.number).slug === slug)
-  const parsed = stageFieldSchemas[slug].safeParse(stage?.responses.fields)
-  // The schema for this slug produced it, so it is this stage's fields type.
-  return parsed.success ? (parsed.data as StageFields[Slug]) : null
+  return savedFields(slug, (s) => rawFieldsOf(session, s))
+}
+
+function rawFieldsOf(session: SessionView, slug: StageSlug): unknown {
+  return session.stages.find((stage) => stageInfo(stage.number).slug === slug)?.responses.fields
+}
+
+/** What the session produced, by meaning (goal, agreed steps, insights…), from its saved fields. */
+export function outcomeOf(session: SessionView): SessionOutcome {
+  return sessionOutcome((slug) => rawFieldsOf(session, slug))
 }
 
 function asStageNumber(value: number): StageNumber {

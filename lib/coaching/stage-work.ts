@@ -6,18 +6,31 @@ import { AppError } from '../errors'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
 import { reviewRowsFor, saveMemory } from './memory'
 import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
-import { appendMessages, completeStage, newMessage, openStage, setResponsesKey } from './responses'
+import { appendMessages, completeStage, newMessage, openStage, setResponsesKey, type MemoryItem } from './responses'
 import { recordActionReviews } from '../plans/action-plans'
 import { advanceSession, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
 import {
+  actionReviewsIn,
+  actionReviewsKey,
   emptyFields,
   nextStage,
   parseStageFields,
   stageFieldSchemas,
   stageInfo,
+  withActionReviews,
+  type ActionReview,
   type AnyStageFields,
   type StageNumber,
 } from './stages.shared'
+
+/**
+ * A stage's reviews of earlier actions are exactly the open plans the client let the coach
+ * remember, keyed by their ids, whatever a draft said (bug 3, issue 9); a stage without a
+ * review field has none.
+ */
+function rememberedReviews(stage: StageNumber, memory: MemoryItem[], fields: AnyStageFields): ActionReview[] {
+  return actionReviewsKey(stage) ? reviewRowsFor(memory, actionReviewsIn(stage, fields)) : []
+}
 
 /**
  * The work on a stage besides its conversation: drafting its fields when the person
@@ -66,7 +79,7 @@ export async function draftStageFields(
     const { value } = await generateStructured(deps.ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[slug] })
     draft = value
   }
-  if ('previousActionsReview' in draft) draft = { ...draft, previousActionsReview: reviewRowsFor(memory, draft.previousActionsReview) }
+  draft = withActionReviews(stage, draft, rememberedReviews(stage, memory, draft))
   await deps.db.asUser(userId, async (tx) => {
     const saved = await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: draft })
     if (!saved) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
@@ -91,13 +104,9 @@ export async function saveStageFields(
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
     findStage(session, stage)
-    // Reviews count only for plans the client let the coach remember (bug 3, issue 9).
-    const fields =
-      'previousActionsReview' in parsed.data
-        ? { ...parsed.data, previousActionsReview: reviewRowsFor(session.memory, parsed.data.previousActionsReview) }
-        : parsed.data
-    await completeStage(tx, { sessionId, stage, fields })
-    if ('previousActionsReview' in fields) await recordActionReviews(tx, fields.previousActionsReview)
+    const reviews = rememberedReviews(stage, session.memory, parsed.data)
+    await completeStage(tx, { sessionId, stage, fields: withActionReviews(stage, parsed.data, reviews) })
+    await recordActionReviews(tx, reviews)
     const next = nextStage(stage)
     if (next) {
       await openStage(tx, { sessionId, stage: next, opening: stageOpening(next, session.sessionType) })

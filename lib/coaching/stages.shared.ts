@@ -66,26 +66,33 @@ export type SmartCriteria = z.infer<typeof smartCriteriaSchema>
 interface FieldText {
   label: string
   help?: string
+  /**
+   * How guided mode's summary reads the field back to the client, `{}` standing for their
+   * words (a list joined as "a, b and c", a rating as its number). A field without one is
+   * not part of the summary's opening paragraph.
+   */
+  recap?: string
 }
 
-function rating(label: string, description: string) {
-  return { kind: 'rating' as const, label, schema: ratingSchema.nullable().describe(description) }
+function rating(label: string, description: string, recap?: string) {
+  return { kind: 'rating' as const, label, recap, schema: ratingSchema.nullable().describe(description) }
 }
-function textField(label: string, description: string, max = 1000) {
-  return { kind: 'text' as const, label, max, schema: text(max).nullable().describe(description) }
+function textField(label: string, description: string, { max = 1000, recap }: { max?: number; recap?: string } = {}) {
+  return { kind: 'text' as const, label, max, recap, schema: text(max).nullable().describe(description) }
 }
-function list(label: string, description: string) {
-  return { kind: 'list' as const, label, help: 'One per line.', max: 20, schema: listSchema.describe(description) }
+function list(label: string, description: string, recap?: string) {
+  return { kind: 'list' as const, label, help: 'One per line.', max: 20, recap, schema: listSchema.describe(description) }
 }
 function smart(label: string, description: string) {
   return { kind: 'smart' as const, label, parts: smartParts, schema: smartCriteriaSchema.describe(description) }
 }
-function actionSteps(label: string, description: string) {
+function actionSteps(label: string, description: string, recap?: string) {
   return {
     kind: 'actionSteps' as const,
     label,
     help: 'Only steps you agreed to. Leave a row empty to skip it.',
     max: 12,
+    recap,
     schema: z.array(actionStepSchema).max(12).describe(description),
   }
 }
@@ -153,11 +160,11 @@ export const stages = [
     purpose: 'Choose today’s topic and describe where things stand.',
     promptFile: 'stages/2-starting-point.md',
     fields: {
-      topic: textField('Today’s topic', 'The topic the client chose for today.', 300),
-      problemStatement: textField('The problem, in one sentence', 'One sentence the client accepts as describing the problem.'),
-      currentStateRating: rating('Where things stand (1–10)', 'How the client rates where things stand, 1–10.'),
-      strengths: list('Strengths', 'Strengths the client named.'),
-      obstacles: list('Obstacles', 'Obstacles the client named.'),
+      topic: textField('Today’s topic', 'The topic the client chose for today.', { max: 300, recap: 'You came to talk about {}' }),
+      problemStatement: textField('The problem, in one sentence', 'One sentence the client accepts as describing the problem.', { recap: 'In your words: {}' }),
+      currentStateRating: rating('Where things stand (1–10)', 'How the client rates where things stand, 1–10.', 'You put where things stand at {} out of 10.'),
+      strengths: list('Strengths', 'Strengths the client named.', 'You named your strengths: {}.'),
+      obstacles: list('Obstacles', 'Obstacles the client named.', 'What stands in the way: {}.'),
       resources: list('Resources', 'Resources (people, time, tools) the client named.'),
     },
   }),
@@ -168,10 +175,10 @@ export const stages = [
     purpose: 'Widen the options, find the insight, name what is in the way.',
     promptFile: 'stages/3-connect.md',
     fields: {
-      options: list('Options you came up with', 'Options the client generated (not ones the coach suggested).'),
+      options: list('Options you came up with', 'Options the client generated (not ones the coach suggested).', 'The options you saw: {}.'),
       insights: list('Insights', 'Insights, in the client’s words.'),
       challenges: list('Challenges', 'Challenges the client named.'),
-      barriers: list('What is really in the way', 'What the client says is really in the way.'),
+      barriers: list('What is really in the way', 'What the client says is really in the way.', 'What is really in the way, as you said: {}.'),
     },
   }),
   defineStage({
@@ -181,9 +188,9 @@ export const stages = [
     purpose: 'Commit to a goal and the steps to it, with dates.',
     promptFile: 'stages/4-finish.md',
     fields: {
-      goalStatement: textField('Your goal', 'The goal, as the client stated it.'),
+      goalStatement: textField('Your goal', 'The goal, as the client stated it.', { recap: 'Your goal: {}' }),
       smartCriteria: smart('Making the goal SMART', 'The goal’s SMART criteria, from what the client said.'),
-      actionSteps: actionSteps('Action steps you agreed to', 'Only the steps the client agreed to, with the dates they gave.'),
+      actionSteps: actionSteps('Action steps you agreed to', 'Only the steps the client agreed to, with the dates they gave.', 'You agreed to {}.'),
       obstacles: list('Obstacles you expect', 'Obstacles the client expects.'),
       contingencyPlans: list('If an obstacle happens', 'What the client will do if an obstacle happens.'),
     },
@@ -197,8 +204,8 @@ export const stages = [
     fields: {
       keyLearnings: list('Key learnings', 'Key learnings, in the client’s words.'),
       insights: list('Insights you take away', 'Insights the client takes away.'),
-      sessionValueRating: rating('How valuable the session was (1–10)', 'How valuable the client found the session, 1–10.'),
-      clarityLevel: rating('How clear your next steps are (1–10)', 'How clear the client feels about next steps, 1–10.'),
+      sessionValueRating: rating('How valuable the session was (1–10)', 'How valuable the client found the session, 1–10.', 'You rated the session {} out of 10.'),
+      clarityLevel: rating('How clear your next steps are (1–10)', 'How clear the client feels about next steps, 1–10.', 'Your next steps feel {} out of 10 clear.'),
     },
   }),
 ] as const
@@ -285,4 +292,77 @@ export function parseStageFields(
     ;(problems[key] ??= []).push(issue.message)
   }
   return { success: false, problems }
+}
+
+// ---------------------------------------------------------------------------------------
+// What a session produced, by meaning
+
+/** The stage whose agreed action steps become action plans: the one with an action-steps field (Finish). */
+export const planningStage: StageNumber = (() => {
+  const stage = stages.find((s) => s.fieldSpecs.some((spec) => spec.kind === 'actionSteps'))
+  if (!stage) throw new Error('No stage agrees action steps')
+  return stage.number
+})()
+
+/**
+ * What later work takes from a session — the guided summary, the action plans, the next
+ * Check In — named by what it means rather than by the stage and field that hold it, so
+ * that only this registry knows which stage asks for what.
+ */
+export interface SessionOutcome {
+  arrivedFeeling: string | null
+  topic: string | null
+  resources: string[]
+  /** Insights and learnings from every stage, in stage order (may repeat; readers de-duplicate). */
+  insights: string[]
+  goal: string | null
+  smart: SmartCriteria | null
+  /** The action steps the client agreed to; null when the planning stage has no saved fields. */
+  steps: ActionStep[] | null
+  expectedObstacles: string[]
+  /** What the client will do if an obstacle happens, in the order of the obstacles. */
+  contingencies: string[]
+}
+
+export function sessionOutcome(savedFieldsOf: (slug: StageSlug) => unknown): SessionOutcome {
+  const checkIn = savedFields('check_in', savedFieldsOf)
+  const startingPoint = savedFields('starting_point', savedFieldsOf)
+  const connect = savedFields('connect', savedFieldsOf)
+  const finish = savedFields('finish', savedFieldsOf)
+  const checkOut = savedFields('check_out', savedFieldsOf)
+  return {
+    arrivedFeeling: checkIn?.emotionalState ?? null,
+    topic: startingPoint?.topic ?? null,
+    resources: startingPoint?.resources ?? [],
+    insights: [...(connect?.insights ?? []), ...(checkOut?.insights ?? []), ...(checkOut?.keyLearnings ?? [])],
+    goal: finish?.goalStatement ?? null,
+    smart: finish?.smartCriteria ?? null,
+    steps: finish ? finish.actionSteps : null,
+    expectedObstacles: finish?.obstacles ?? [],
+    contingencies: finish?.contingencyPlans ?? [],
+  }
+}
+
+/** A stage's saved fields, validated by its schema; null if it has none (or they no longer fit). */
+export function savedFields<S extends StageSlug>(slug: S, savedFieldsOf: (slug: StageSlug) => unknown): StageFields[S] | null {
+  const parsed = stageFieldSchemas[slug].safeParse(savedFieldsOf(slug))
+  // The schema for this slug produced it, so it is this stage's fields type.
+  return parsed.success ? (parsed.data as StageFields[S]) : null
+}
+
+/** The key of the field in which a stage reviews earlier actions (Check In's), if it has one. */
+export function actionReviewsKey(number: number): string | null {
+  return stageInfo(number).fieldSpecs.find((spec) => spec.kind === 'actionReviews')?.key ?? null
+}
+
+/** The action reviews in a stage's fields ([] for a stage without them). */
+export function actionReviewsIn(number: number, fields: AnyStageFields): ActionReview[] {
+  const key = actionReviewsKey(number)
+  return key ? z.array(actionReviewSchema).parse((fields as Record<string, unknown>)[key]) : []
+}
+
+/** The stage's fields with its action reviews replaced (unchanged for a stage without them). */
+export function withActionReviews<F extends AnyStageFields>(number: number, fields: F, reviews: ActionReview[]): F {
+  const key = actionReviewsKey(number)
+  return key ? { ...fields, [key]: reviews } : fields
 }

@@ -5,7 +5,9 @@ import { promptSetVersion } from '../ai/prompts'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { summaryPrompt } from './prompt-builders'
-import { readSession, savedStageFields, type SessionView } from './sessions'
+import { z } from 'zod'
+import { outcomeOf, readSession, savedStageFields, type SessionView } from './sessions'
+import { actionStepSchema, stages, type ActionStep, type FieldSpec } from './stages.shared'
 import { readSummary, summarySchema, type Summary } from './summary-schema'
 
 /**
@@ -63,50 +65,58 @@ function distinct(items: readonly string[]): string[] {
   })
 }
 
+/** A step as the client agreed it: "Buy running shoes by 2026-12-09". */
+function stepText(step: ActionStep): string {
+  return `${step.title.trim().replace(/[\s.]+$/, '')}${step.dueDate ? ` by ${step.dueDate}` : ''}`
+}
+
+/** One field read back through its recap (stages.shared.ts), or null when it has none or is empty. */
+function recapOf(spec: FieldSpec, value: unknown): string | null {
+  if (!spec.recap) return null
+  const fill = (words: string) => (words ? spec.recap!.replace('{}', words) : null)
+  switch (spec.kind) {
+    case 'text':
+      return typeof value === 'string' && value.trim() ? fill(asSentence(value)) : null
+    case 'rating':
+      return typeof value === 'number' ? fill(String(value)) : null
+    case 'list':
+      return fill(joinList(z.array(z.string()).catch([]).parse(value)))
+    case 'actionSteps':
+      return fill(joinList(z.array(actionStepSchema).catch([]).parse(value).map(stepText)))
+    default:
+      return null
+  }
+}
+
 /**
  * Guided mode's summary, written as a coach would write it back: what was said, in the
- * client's own words, stage by stage. Nothing is counted, invented or repeated; a field the
- * client left empty is left out.
+ * client's own words, stage by stage, each field through its recap in the stage registry.
+ * Nothing is counted, invented or repeated; a field the client left empty is left out.
  */
 export function composeSummaryFromFields(session: SessionView): Summary {
-  const checkIn = savedStageFields(session, 'check_in')
-  const startingPoint = savedStageFields(session, 'starting_point')
-  const connect = savedStageFields(session, 'connect')
-  const finish = savedStageFields(session, 'finish')
-  const checkOut = savedStageFields(session, 'check_out')
-  const steps = finish?.actionSteps ?? []
-  const step = (s: (typeof steps)[number]) => `${s.title.trim().replace(/[\s.]+$/, '')}${s.dueDate ? ` by ${s.dueDate}` : ''}`
-  const sentences = [
-    startingPoint?.topic ? `You came to talk about ${asSentence(startingPoint.topic)}` : null,
-    startingPoint?.problemStatement ? `In your words: ${asSentence(startingPoint.problemStatement)}` : null,
-    startingPoint?.currentStateRating ? `You put where things stand at ${startingPoint.currentStateRating} out of 10.` : null,
-    startingPoint?.strengths.length ? `You named your strengths: ${joinList(startingPoint.strengths)}.` : null,
-    startingPoint?.obstacles.length ? `What stands in the way: ${joinList(startingPoint.obstacles)}.` : null,
-    connect?.options.length ? `The options you saw: ${joinList(connect.options)}.` : null,
-    connect?.barriers.length ? `What is really in the way, as you said: ${joinList(connect.barriers)}.` : null,
-    finish?.goalStatement ? `Your goal: ${asSentence(finish.goalStatement)}` : null,
-    steps.length ? `You agreed to ${joinList(steps.map(step))}.` : null,
-    checkOut?.sessionValueRating ? `You rated the session ${checkOut.sessionValueRating} out of 10.` : null,
-    checkOut?.clarityLevel ? `Your next steps feel ${checkOut.clarityLevel} out of 10 clear.` : null,
-  ].filter((sentence): sentence is string => Boolean(sentence))
-  if (sentences.length === 0 && checkIn?.emotionalState) sentences.push(`You arrived feeling ${asSentence(checkIn.emotionalState)}`)
-  const smart = finish?.smartCriteria
-  const obstacles = finish?.obstacles ?? []
-  const plans = finish?.contingencyPlans ?? []
+  const outcome = outcomeOf(session)
+  const sentences = stages.flatMap((stage) => {
+    const fields: Record<string, unknown> = savedStageFields(session, stage.slug) ?? {}
+    return stage.fieldSpecs.map((spec) => recapOf(spec, fields[spec.key])).filter((sentence): sentence is string => Boolean(sentence))
+  })
+  if (sentences.length === 0 && outcome.arrivedFeeling) sentences.push(`You arrived feeling ${asSentence(outcome.arrivedFeeling)}`)
+  const smart = outcome.smart
+  const { expectedObstacles: obstacles, contingencies: plans } = outcome
+  const clean = (words: string) => words.trim().replace(/[\s.]+$/, '')
   const ifThen = obstacles.length
-    ? obstacles.map((obstacle, index) => (plans[index] ? `if ${obstacle.trim().replace(/[\s.]+$/, '')}: ${plans[index]!.trim().replace(/[\s.]+$/, '')}` : null)).filter(Boolean)
+    ? obstacles.flatMap((obstacle, index) => (plans[index] ? [`if ${clean(obstacle)}: ${clean(plans[index]!)}`] : []))
     : plans
   return {
     executiveSummary: (sentences.join(' ') || 'You took time for yourself today.').slice(0, 2000),
-    keyInsights: distinct([...(connect?.insights ?? []), ...(checkOut?.insights ?? []), ...(checkOut?.keyLearnings ?? [])])
+    keyInsights: distinct(outcome.insights)
       .slice(0, 8)
       .map((item) => item.slice(0, 500)),
-    goalStatement: finish?.goalStatement ?? '',
-    actionPlan: steps.map((s) => ({ title: s.title, dueDate: s.dueDate })),
+    goalStatement: outcome.goal ?? '',
+    actionPlan: (outcome.steps ?? []).map((s) => ({ title: s.title, dueDate: s.dueDate })),
     successMetrics: [smart?.measurable, smart?.timeBound ? byWhen(smart.timeBound) : null].filter((metric): metric is string => Boolean(metric)),
     supportAndAccountability: [
-      startingPoint?.resources.length ? `What you can draw on: ${joinList(startingPoint.resources)}.` : null,
-      ifThen.length ? `Your plan if something gets in the way — ${joinList(ifThen.filter((x): x is string => Boolean(x)))}.` : null,
+      outcome.resources.length ? `What you can draw on: ${joinList(outcome.resources)}.` : null,
+      ifThen.length ? `Your plan if something gets in the way — ${joinList(ifThen)}.` : null,
       'Your next Check In starts with how these actions went.',
     ]
       .filter(Boolean)
@@ -186,12 +196,12 @@ export async function ensureSummary(
     summary = composeSummaryFromFields(session)
   }
   // Whatever the model wrote, the goal and the agreed steps are the client's own (Finish).
-  const finish = savedStageFields(session, 'finish')
-  if (finish) {
+  const { goal, steps } = outcomeOf(session)
+  if (steps) {
     summary = {
       ...summary,
-      goalStatement: finish.goalStatement ?? summary.goalStatement,
-      actionPlan: finish.actionSteps.map((step) => ({ title: step.title, dueDate: step.dueDate })),
+      goalStatement: goal ?? summary.goalStatement,
+      actionPlan: steps.map((step) => ({ title: step.title, dueDate: step.dueDate })),
     }
   }
 

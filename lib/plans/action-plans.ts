@@ -42,7 +42,7 @@ export interface PlanRow {
   title: string
   description: string
   status: ActionPlanStatus
-  priority: number
+  priority: number | null
   timelineEnd: string | null
   sessionId: string | null
   sessionTitle: string | null
@@ -76,7 +76,7 @@ const sortSql: Record<(typeof planSortColumns)[number], string> = {
   title: 'lower(a.title)',
   description: 'lower(a.description)',
   status: `array_position(array['blocked','in_progress','pending','completed'], a.status)`,
-  priority: 'a.priority',
+  priority: 'a.priority', // nulls sort last (no priority after 5)
   due: 'a.timeline_end',
 }
 
@@ -95,7 +95,7 @@ function planRow(row: {
   title: string
   description: string
   status: ActionPlanStatus
-  priority: number
+  priority: number | null
   timeline_end: string | null
   session_id: string | null
   session_title: string | null
@@ -271,7 +271,7 @@ export interface ActionPlanDetails {
   smartCriteria: z.infer<typeof smartCriteriaSchema> | null
   successMetrics: string[]
   status: ActionPlanStatus
-  priority: number
+  priority: number | null
   timelineStart: string | null
   timelineEnd: string | null
   sessionId: string | null
@@ -294,7 +294,7 @@ export async function getActionPlan(db: Database, { userId, id }: { userId: stri
       goal_statement: string
       smart_criteria: unknown
       status: ActionPlanStatus
-      priority: number
+      priority: number | null
       timeline_start: string | null
       timeline_end: string | null
       session_id: string | null
@@ -542,7 +542,7 @@ export interface SessionPlan {
   title: string
   description: string
   status: ActionPlanStatus
-  priority: number
+  priority: number | null
   timelineStart: string | null
   timelineEnd: string | null
   milestones: { id: string; title: string; dueDate: string | null; completed: boolean }[]
@@ -559,7 +559,7 @@ export async function listPlansForSession(
       title: string
       description: string
       status: ActionPlanStatus
-      priority: number
+      priority: number | null
       timeline_start: string | null
       timeline_end: string | null
     }>(

@@ -5,14 +5,23 @@ import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { actionPlansPrompt } from '../coaching/prompt-builders'
-import { readSession, savedStageFields } from '../coaching/sessions'
-import { smartCriteriaSchema, smartParts, type ActionStep, type SmartCriteria, type SmartPartKey, type StageFields } from '../coaching/stages.shared'
+import { outcomeOf, readSession } from '../coaching/sessions'
+import {
+  planningStage,
+  smartCriteriaSchema,
+  smartParts,
+  stageInfo,
+  type ActionStep,
+  type SessionOutcome,
+  type SmartCriteria,
+  type SmartPartKey,
+} from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
 
 /**
  * Action plans from a finished session: one plan per action step the client agreed in
- * Finish, with the step's own title and date. The model adds a description, SMART
- * criteria, a priority and milestones (or, in guided mode, the step alone is used).
+ * Finish, with the step's own title, date and priority. The model adds a description, SMART
+ * criteria and milestones (or, in guided mode, the step alone is used).
  *
  * Idempotent: each plan is keyed by its step (`finish-step-<n>`), unique per session in
  * the database; running again creates nothing new and, when every step already has its
@@ -26,7 +35,6 @@ export const enrichmentSchema = z.object({
         stepNumber: z.number().int().min(1).max(12).describe('Which agreed action step this plan is for (1 = the first).'),
         description: z.string().trim().max(2000).describe('One to three plain sentences: what the step is and how it serves the goal.'),
         smartCriteria: smartCriteriaSchema.describe('SMART criteria for this step.'),
-        priority: z.number().int().min(1).max(5).describe('1 (highest) to 5.'),
         milestones: z
           .array(z.object({ title: z.string().trim().min(1).max(200), dueDate: isoDateSchema.nullable() }))
           .max(4)
@@ -49,11 +57,11 @@ export async function createPlansFromSession(
   const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
   if (!session.viewerRuns) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
   if (session.status !== 'completed') throw new AppError('conflict', 'Complete the session first; its action plans come from Finish.')
-  const finish = savedStageFields(session, 'finish')
-  if (!finish) throw new AppError('conflict', 'The Finish stage has no saved action steps.')
-  const steps = finish.actionSteps
-  // The coaching theme: the topic the client chose in Starting Point.
-  const theme = savedStageFields(session, 'starting_point')?.topic ?? session.title
+  const outcome = outcomeOf(session)
+  const steps = outcome.steps
+  if (!steps) throw new AppError('conflict', `The ${stageInfo(planningStage).name} stage has no saved action steps.`)
+  // The coaching theme: the topic the client chose.
+  const theme = outcome.topic ?? session.title
   const keyOf = (index: number) => `finish-step-${index + 1}`
 
   const existing = await deps.db.asUser(userId, (tx) =>
@@ -69,7 +77,7 @@ export async function createPlansFromSession(
   let enrichment: z.output<typeof enrichmentSchema>['plans'] = []
   let usage: Usage | null = null
   if (deps.ai) {
-    const prompt = actionPlansPrompt({ sessionDate: session.sessionDate, finish, summary: readSummary(session.summary) })
+    const prompt = actionPlansPrompt({ sessionDate: session.sessionDate, outcome, summary: readSummary(session.summary) })
     const result = await generateStructured(deps.ai, { ...prompt, schema: enrichmentSchema })
     enrichment = result.value.plans
     usage = result.usage
@@ -79,7 +87,7 @@ export async function createPlansFromSession(
     let count = 0
     for (const { step, index } of missing) {
       const extra = enrichment.find((plan) => plan.stepNumber === index + 1)
-      const plan = planFor(step, finish, session.sessionDate, extra)
+      const plan = planFor(step, outcome, session.sessionDate, extra)
       const [row] = await tx.query<{ id: string }>(
         `insert into public.action_plans
            (session_id, user_id, title, description, goal_statement, smart_criteria, priority,
@@ -107,15 +115,15 @@ export async function createPlansFromSession(
  * A plan's SMART criteria are the client's own answers in Finish; only a part they left
  * empty is taken from the model's suggestion, and then from the step itself.
  */
-function smartCriteriaFor(step: ActionStep, finish: StageFields['finish'], suggested: SmartCriteria | undefined): SmartCriteria {
-  const fallback: SmartCriteria = { specific: step.title, measurable: null, achievable: null, relevant: finish.goalStatement, timeBound: step.dueDate }
-  const pick = (part: SmartPartKey) => finish.smartCriteria[part] ?? suggested?.[part] ?? fallback[part]
+function smartCriteriaFor(step: ActionStep, outcome: SessionOutcome, suggested: SmartCriteria | undefined): SmartCriteria {
+  const fallback: SmartCriteria = { specific: step.title, measurable: null, achievable: null, relevant: outcome.goal, timeBound: step.dueDate }
+  const pick = (part: SmartPartKey) => outcome.smart?.[part] ?? suggested?.[part] ?? fallback[part]
   return smartCriteriaSchema.parse(Object.fromEntries(smartParts.map(({ key }) => [key, pick(key)])))
 }
 
 function planFor(
   step: ActionStep,
-  finish: StageFields['finish'],
+  outcome: SessionOutcome,
   sessionDate: string,
   extra: z.output<typeof enrichmentSchema>['plans'][number] | undefined,
 ) {
@@ -127,9 +135,10 @@ function planFor(
   return {
     title: step.title,
     description: step.description ?? extra?.description ?? '',
-    goalStatement: (finish.goalStatement ?? '').slice(0, 2000),
-    smartCriteria: smartCriteriaFor(step, finish, extra?.smartCriteria),
-    priority: step.priority ?? extra?.priority ?? 3,
+    goalStatement: (outcome.goal ?? '').slice(0, 2000),
+    smartCriteria: smartCriteriaFor(step, outcome, extra?.smartCriteria),
+    // The client's own priority, or none: importance is theirs to say (bug 6, issue 9).
+    priority: step.priority,
     timelineStart: due && due < sessionDate ? due : sessionDate,
     timelineEnd: due,
     milestones,

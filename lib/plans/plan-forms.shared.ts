@@ -41,7 +41,8 @@ const planFields = z.object({
       .int('Priority is a whole number from 1 to 5.')
       .min(1, 'Priority is a number from 1 to 5.')
       .max(5, 'Priority is a number from 1 to 5.')
-      .default(3),
+      .nullable()
+      .default(null),
     timelineStart: optionalDate,
     timelineEnd: optionalDate,
 })

@@ -168,6 +168,8 @@ describe('a guided session from Check In to action plans', () => {
       ['Buy running shoes', inAWeek, 'pending'],
       ['Run three times a week', inTwoWeeks, 'pending'],
     ])
+    // Bug 6 (issue 9): the client gave no priority, so the plans have none (not an invented 3).
+    expect(plans.map((p) => p.priority)).toEqual([null, null])
     // Bug 2 (issue 9): each plan's SMART criteria are the client's own Finish answers.
     for (const plan of plans) {
       const details = await getActionPlan(testDb.db, { userId, id: plan.id })

@@ -70,7 +70,7 @@ interface EditablePlan {
   description: string
   theme: string
   status: string
-  priority: number
+  priority: number | null
   timelineStart: string | null
   timelineEnd: string | null
   isOwner: boolean
@@ -93,7 +93,7 @@ export function EditPlanCard({ plan }: { plan: EditablePlan }) {
       description: plan.description,
       theme: plan.theme,
       status: plan.status,
-      priority: String(plan.priority),
+      priority: plan.priority ? String(plan.priority) : '',
       timelineStart: plan.timelineStart ?? '',
       timelineEnd: plan.timelineEnd ?? '',
     },
@@ -115,6 +115,7 @@ export function EditPlanCard({ plan }: { plan: EditablePlan }) {
           <StatusOptions />
         </SelectField>
         <SelectField label="Priority" {...getSelectProps(fields.priority)} errors={fields.priority.errors}>
+          <option value="">No priority</option>
           <PriorityOptions />
         </SelectField>
         <div className="grid grid-cols-2 gap-2">

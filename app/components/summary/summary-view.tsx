@@ -72,7 +72,7 @@ interface SessionPlan {
   id: string
   title: string
   description: string
-  priority: number
+  priority: number | null
   timelineEnd: string | null
   milestones: { id: string; title: string; dueDate: string | null; completed: boolean }[]
 }
@@ -88,8 +88,7 @@ export function SessionPlans({ plans }: { plans: SessionPlan[] }) {
               {plan.title}
             </Link>
             <span className="text-sm text-slate-600">
-              Priority {plan.priority}
-              {plan.timelineEnd ? ` · due ${plan.timelineEnd}` : ''}
+              {[plan.priority ? `Priority ${plan.priority}` : null, plan.timelineEnd ? `due ${plan.timelineEnd}` : null].filter(Boolean).join(' · ')}
             </span>
           </div>
           {plan.description ? <p className="mt-1 text-sm text-slate-700">{plan.description}</p> : null}

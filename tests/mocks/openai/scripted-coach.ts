@@ -149,7 +149,6 @@ export function scriptedObject(call: RecordedCall): unknown {
           stepNumber: index + 1,
           description: `A concrete step towards the goal: ${step.title}.`.slice(0, 2000),
           smartCriteria: smartCriteria(due ? `By ${due}` : 'Within a week'),
-          priority: Math.min(index + 1, 5),
           milestones,
         }
       }),
