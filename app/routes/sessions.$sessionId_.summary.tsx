@@ -10,8 +10,9 @@ import { listPlansForSession } from '#lib/plans/action-plans'
 import { createPlansFromSession } from '#lib/plans/from-session'
 import { countOf } from '#lib/words.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { buttonClass, FormError, Notice, SubmitButton, TextAreaField } from '~/components/form'
+import { buttonClass, FormError, Notice, SubmitButton } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
+import { SummaryDraftForm } from '~/components/summary/summary-draft-form'
 import { SessionPlans, SummaryView } from '~/components/summary/summary-view'
 import { requireUserId } from '~/utils/auth.server'
 import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
@@ -87,7 +88,9 @@ export default function SummaryPage() {
   const started = useRef(false)
   const busyIntent = navigation.state !== 'idle' ? navigation.formData?.get('intent') : null
   const writing = writer.state !== 'idle' || busyIntent === 'write' || busyIntent === 'rewrite'
-  const failureOf = (data: typeof result) => (data && !data.ok ? data.result.error?.['']?.join(' ') : undefined)
+  // The draft form shows its own answer (errors by field, what the coach typed); the rest show theirs above.
+  const draftResult = result?.result.initialValue?.intent === 'save-draft' ? result.result : undefined
+  const failureOf = (data: typeof result) => (data && !data.ok && data.result !== draftResult ? data.result.error?.['']?.join(' ') : undefined)
 
   // A completed session without a summary gets one written as soon as the page opens.
   useEffect(() => {
@@ -157,18 +160,7 @@ export default function SummaryPage() {
 
           {isDraft ? (
             <Card title="Edit before releasing">
-              <Form method="post" className="flex flex-col gap-4">
-                <input type="hidden" name="intent" value="save-draft" />
-                <TextAreaField label="Executive summary" name="executiveSummary" rows={4} maxLength={2000} defaultValue={summary.executiveSummary} />
-                <TextAreaField label="Key insights" hint="One per line." name="keyInsights" rows={4} defaultValue={summary.keyInsights.join('\n')} />
-                <TextAreaField label="Success metrics" hint="One per line." name="successMetrics" rows={3} defaultValue={summary.successMetrics.join('\n')} />
-                <TextAreaField label="Support and accountability" name="supportAndAccountability" rows={3} maxLength={1000} defaultValue={summary.supportAndAccountability} />
-                <div>
-                  <SubmitButton variant="secondary" pending={busyIntent === 'save-draft'} pendingText="Saving…">
-                    Save draft
-                  </SubmitButton>
-                </div>
-              </Form>
+              <SummaryDraftForm sessionId={session.id} summary={summary} lastResult={draftResult} saving={busyIntent === 'save-draft'} />
               <Form method="post" className="mt-4 border-t border-slate-100 pt-4">
                 <input type="hidden" name="intent" value="release" />
                 <p className="mb-2 text-sm text-slate-600">Releasing shows {session.clientName} the notes, this summary and the action plans below.</p>

@@ -22,7 +22,7 @@ type RouteFunction = (args: { request: Request; context: AppLoadContext; params:
 
 export async function callRoute(
   handler: RouteFunction,
-  options: { url: string; form?: Record<string, string>; jar: CookieJar; auth: AuthBackend; db: Database },
+  options: { url: string; form?: Record<string, string>; params?: Record<string, string>; jar: CookieJar; auth: AuthBackend; db: Database },
 ): Promise<RouteAnswer> {
   const cookieHeader = options.jar.header()
   const headers = new Headers(cookieHeader ? { Cookie: cookieHeader } : {})
@@ -45,7 +45,7 @@ export async function callRoute(
   }
   let result: unknown
   try {
-    result = await handler({ request, context, params: {} })
+    result = await handler({ request, context, params: options.params ?? {} })
   } catch (thrown) {
     if (!(thrown instanceof Response)) throw thrown
     result = thrown
