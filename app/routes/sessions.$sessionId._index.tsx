@@ -1,6 +1,6 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link } from '@remix-run/react'
-import { getSession } from '#lib/coaching/sessions'
+import { runningStageOf } from '#lib/coaching/sessions'
 import { stages } from '#lib/coaching/stages.shared'
 import { Transcript } from '~/components/conversation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -9,16 +9,15 @@ import { Card } from '~/components/layout'
 import { StageFieldsView } from '~/components/stage-fields'
 import { useSessionData } from '~/components/session/use-session'
 import { requireUserId } from '~/utils/auth.server'
-import { orNotFound, requireIdParam } from '~/utils/http'
+import { requireIdParam } from '~/utils/http'
 
 /** /sessions/:id: a running session opens at its current stage; a finished one reads as a whole record. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
-  const session = await orNotFound(getSession(context.db, { userId, sessionId }))
-  if (session.contentVisible && session.viewerRuns && session.status === 'active') {
-    throw redirect(`/sessions/${sessionId}/stages/${session.currentStage}`)
-  }
+  // The layout loads the session itself; this only asks where a running one opens.
+  const stage = await runningStageOf(context.db, { userId, sessionId })
+  if (stage) throw redirect(`/sessions/${sessionId}/stages/${stage}`)
   return null
 }
 

@@ -254,6 +254,23 @@ export async function getSession(
 }
 
 /**
+ * Where /sessions/:id opens for the person who runs a running session: its current stage.
+ * Null when the session is not running or not theirs to run (it then reads as a record).
+ * One small query, so the page does not read the whole session a second time.
+ */
+export async function runningStageOf(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<StageNumber | null> {
+  const [row] = await db.asUser(userId, (tx) =>
+    tx.query<{ current_stage: number }>(
+      `select current_stage from public.coaching_sessions
+       where id = $1 and completed_at is null and cancelled_at is null
+         and case when session_type = 'self_coaching' then user_id = $2 else coach_id = $2 end`,
+      [sessionId, userId],
+    ),
+  )
+  return row ? asStageNumber(row.current_stage) : null
+}
+
+/**
  * The session with its stages. With `forTurnIn`, only what a conversation turn in that
  * stage needs: that stage whole, the earlier stages' reviewed fields, and nothing of
  * later stages — not every stage's whole transcript (issue 10).

@@ -6,10 +6,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { createFakeOpenAI, startFakeOpenAIServer } from '../mocks/openai'
+import { describe, expect, test } from 'vitest'
 import { waitForHydration } from './support/browser'
-import { useAppsAndBrowser } from './support/harness'
+import { useGuidedAndAiApps } from './support/guided-and-ai-apps'
 import {
   answerGuidedStage,
   conversation,
@@ -26,25 +25,8 @@ import {
   waitForTranscriptLength,
 } from './support/session'
 
-const fake = createFakeOpenAI()
-let fakeServer: Awaited<ReturnType<typeof startFakeOpenAIServer>>
-
-beforeAll(async () => {
-  fakeServer = await startFakeOpenAIServer(fake)
-})
-
-afterAll(async () => {
-  await fakeServer?.close()
-})
-
-beforeEach(() => {
-  fake.reset()
-})
-
-const { apps, newPage } = useAppsAndBrowser({
-  guided: {},
-  ai: () => ({ env: { OPENAI_BASE_URL: fakeServer.baseUrl, AI_MODEL: 'fake-coach' } }),
-})
+/** The app in guided mode and the app with the AI coach (a fake OpenAI-compatible server). */
+const { apps, newPage, fake } = useGuidedAndAiApps()
 
 /** The element that has focus: its tag and accessible text, enough to say where the person is. */
 function focused(page: Page) {

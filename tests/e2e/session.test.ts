@@ -5,11 +5,11 @@
  * the AI coach, against a fake OpenAI-compatible server started here.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { stageInfo } from '#lib/coaching/stages.shared'
-import { coachReply, createFakeOpenAI, lastUserMessage, scriptedObject, startFakeOpenAIServer, type Responder } from '../mocks/openai'
+import { coachReply, lastUserMessage, scriptedObject, type Responder } from '../mocks/openai'
 import { horizontalOverflow, phone } from './support/browser'
-import { useAppsAndBrowser } from './support/harness'
+import { useGuidedAndAiApps } from './support/guided-and-ai-apps'
 import {
   actionSteps,
   answerGuidedStage,
@@ -30,28 +30,8 @@ import {
   type Said,
 } from './support/session'
 
-const fake = createFakeOpenAI()
-let fakeServer: Awaited<ReturnType<typeof startFakeOpenAIServer>>
-
-// Registered before the harness: the fake is up before the apps start, and closed after they stop.
-beforeAll(async () => {
-  fakeServer = await startFakeOpenAIServer(fake)
-})
-
-afterAll(async () => {
-  await fakeServer?.close()
-})
-
-beforeEach(() => {
-  fake.reset()
-})
-
-const { apps, newPage } = useAppsAndBrowser({
-  /** The app with no AI settings: guided mode. */
-  guided: {},
-  /** The app talking to the fake OpenAI-compatible server. */
-  ai: () => ({ env: { OPENAI_BASE_URL: fakeServer.baseUrl, AI_MODEL: 'fake-coach' } }),
-})
+/** The app in guided mode and the app with the AI coach (a fake OpenAI-compatible server). */
+const { apps, newPage, fake } = useGuidedAndAiApps()
 
 // ─── guided mode ─────────────────────────────────────────────────────────────────────
 
