@@ -49,6 +49,10 @@ const envSchema = z
       .describe(
         "on, off or auto (on, except for a URL on port 6543, Supabase's transaction-mode pooler, which cannot keep prepared statements).",
       ),
+    JOB_WORKER: z
+      .enum(['on', 'off'])
+      .default('on')
+      .describe('on (this web process also runs the background jobs) or off (run `npm run worker` separately).'),
     HTTP_COMPRESSION: z
       .enum(['on', 'off'])
       .default('on')

@@ -9,6 +9,7 @@ import { resolveSessionSecret } from '#lib/auth/session-secret'
 import { openMigratedDatabase } from '#lib/db/open'
 import { parseEnv } from '#lib/env'
 import { StartupError } from '#lib/errors'
+import { openJobQueue } from '#lib/jobs/queue'
 import { createServer } from './create-server'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -23,6 +24,9 @@ async function main() {
   console.log(`Opening ${where}…`)
   const db = await openMigratedDatabase(env, (line) => console.log(`  ${line}`))
   const auth = createAuthBackend(env, db, resolveSessionSecret(env))
+  // Background and scheduled jobs run in this process unless a separate worker does them (JOB_WORKER=off).
+  const queue = openJobQueue(db, { log: (line) => console.log(line) })
+  if (env.JOB_WORKER === 'on') await queue.startWorker()
 
   const development = env.NODE_ENV === 'development'
   const vite = development
@@ -53,7 +57,8 @@ async function main() {
     console.log(`Stagecoach is running at http://localhost:${env.PORT}`)
     console.log(
       `  sign-in: ${env.authBackend === 'supabase' ? 'Supabase Auth' : 'built-in email + password'}; ` +
-        `AI: ${ai ? `on (${ai.id})` : 'off (guided mode; set OPENAI_API_KEY or OPENAI_BASE_URL to turn it on)'}`,
+        `AI: ${ai ? `on (${ai.id})` : 'off (guided mode; set OPENAI_API_KEY or OPENAI_BASE_URL to turn it on)'}; ` +
+        `jobs: ${env.JOB_WORKER === 'on' ? 'run here' : 'left to `npm run worker`'}`,
     )
   })
 
@@ -64,7 +69,9 @@ async function main() {
     console.log(`${signal}: stopping…`)
     server.close()
     server.closeAllConnections()
-    void Promise.all([vite?.close(), db.close()]).finally(() => process.exit(0))
+    void Promise.all([vite?.close(), queue.stop()])
+      .then(() => db.close())
+      .finally(() => process.exit(0))
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))

@@ -1,0 +1,63 @@
+import { z } from 'zod'
+import { pruneSignInState } from '../auth/housekeeping'
+import type { Database } from '../db/database'
+
+/**
+ * The background and scheduled jobs, one entry each: the queue it runs on (declared in a
+ * migration, like any table; tests/integration/jobs.test.ts checks the two agree), what its
+ * data must look like, how it is retried, when it runs by itself, and what it does.
+ *
+ * A job must be safe to run twice (a retry after a crash, or two workers): it writes only
+ * what it owns, keyed so a second run changes nothing (docs/decisions/025).
+ */
+
+export interface JobDependencies {
+  db: Database
+  log: (line: string) => void
+}
+
+interface JobDefinition<Data> {
+  /** The queue's name, as the migration creates it. */
+  name: string
+  /** Data that does not fit fails the job at once, with the reason recorded. */
+  data: z.ZodType<Data>
+  /** Tries after the first, with exponential backoff from `delaySeconds`. */
+  retry: { limit: number; delaySeconds: number }
+  /** Expected to finish within this, or it is failed (and retried). */
+  expireInSeconds: number
+  /** Runs by itself on this cron schedule (UTC), besides when something sends it. */
+  schedule?: string
+  run(deps: JobDependencies, data: Data): Promise<Record<string, unknown> | void>
+}
+
+/** A job as the queue sees it: its settings, and `perform`, which checks the data it is given and runs. */
+export interface Job<Data = unknown> {
+  readonly name: string
+  readonly retry: { limit: number; delaySeconds: number }
+  readonly expireInSeconds: number
+  readonly schedule?: string
+  readonly data: z.ZodType<Data>
+  perform(deps: JobDependencies, data: unknown): Promise<Record<string, unknown> | void>
+}
+
+function defineJob<Data>(definition: JobDefinition<Data>): Job<Data> {
+  const { run, ...settings } = definition
+  return {
+    ...settings,
+    perform: (deps, data) => run(deps, definition.data.parse(data)),
+  }
+}
+
+export const authHousekeeping = defineJob({
+  name: 'auth-housekeeping',
+  data: z.object({}),
+  retry: { limit: 3, delaySeconds: 30 },
+  expireInSeconds: 300,
+  schedule: '17 * * * *', // hourly, off the hour
+  async run({ db }) {
+    return { ...(await pruneSignInState(db)) }
+  },
+})
+
+/** Every job the worker runs. */
+export const jobs: readonly Job[] = [authHousekeeping]
