@@ -234,8 +234,8 @@ describe('from a finished session to a plan in progress', () => {
     await openPlansFromHeader(page)
     await page.getByText('2 plans', { exact: true }).waitFor()
     expect(await tableRows(page)).toEqual([
-      { theme: topic, action: 'Buy new running shoes', milestones: '', content: '—', status: 'Not started', priority: '3', due: `${shoesBy} This week` },
-      { theme: topic, action: 'Book the Saturday club run', milestones: '', content: '—', status: 'Not started', priority: '3', due: clubRunBy },
+      { theme: topic, action: 'Buy new running shoes', milestones: '', content: '—', status: 'Not started', priority: 'None', due: `${shoesBy} This week` },
+      { theme: topic, action: 'Book the Saturday club run', milestones: '', content: '—', status: 'Not started', priority: 'None', due: clubRunBy },
     ])
     // Sorted by due date to begin with.
     expect(await columnHeader(page, 'Due').getAttribute('aria-sort')).toBe('ascending')
@@ -326,8 +326,8 @@ describe('from a finished session to a plan in progress', () => {
     await openPlansFromHeader(page)
     await expectTitles(page, ['Buy new running shoes', 'Book the Saturday club run'])
     expect(await tableRows(page)).toEqual([
-      { theme: topic, action: 'Buy new running shoes', milestones: '1/2 milestones', content: '—', status: 'In progress', priority: '3', due: `${shoesBy} This week` },
-      { theme: topic, action: 'Book the Saturday club run', milestones: '', content: '—', status: 'Not started', priority: '3', due: clubRunBy },
+      { theme: topic, action: 'Buy new running shoes', milestones: '1/2 milestones', content: '—', status: 'In progress', priority: 'None', due: `${shoesBy} This week` },
+      { theme: topic, action: 'Book the Saturday club run', milestones: '', content: '—', status: 'Not started', priority: 'None', due: clubRunBy },
     ])
     await applyFilters(page, { status: 'In progress' })
     await expectTitles(page, ['Buy new running shoes'])
