@@ -8,6 +8,7 @@ import { newMessage, openStage, readResponses, type MemoryItem, type StageRespon
 import type { Message } from './turn-protocol.shared'
 import { memoryStage, savedFields, sessionOutcome, stageInfo, stages, type SessionOutcome, type StageFields, type StageNumber, type StageSlug } from './stages.shared'
 import { readSummary, type Summary } from './summary-schema'
+import { sessionItemSchema, type SessionItem } from '../library/library.shared'
 
 export type SessionType = 'self_coaching' | 'coach_led'
 export type SessionStatus = 'active' | 'completed' | 'cancelled'
@@ -210,6 +211,13 @@ export interface SessionView {
   coachId: string | null
   coachName: string | null
   programId: string | null
+  /** From a template: the snapshot of its items (later template edits do not change them), empty otherwise. */
+  items: SessionItem[]
+  /** Whether the five-stage conversation is part of this session (a template may leave it out). */
+  hasConversation: boolean
+  dueAt: Date | null
+  templateId: string | null
+  moduleRunId: string | null
   /** The viewer's part: the client, or the coach. */
   viewerRole: 'client' | 'coach'
   /** Whether the viewer runs the session (writes its stages): the client in self-coaching, the coach in coach-led. */
@@ -255,7 +263,8 @@ export async function getSession(
 
 /**
  * Where /sessions/:id opens for the person who runs a running session: its current stage.
- * Null when the session is not running or not theirs to run (it then reads as a record).
+ * Null when the session is not running or not theirs to run (it then reads as a record),
+ * and for a session from a template with items, which opens on its items.
  * One small query, so the page does not read the whole session a second time.
  */
 export async function runningStageOf(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<StageNumber | null> {
@@ -263,6 +272,7 @@ export async function runningStageOf(db: Database, { userId, sessionId }: { user
     tx.query<{ current_stage: number }>(
       `select current_stage from public.coaching_sessions
        where id = $1 and completed_at is null and cancelled_at is null
+         and started_at is not null and has_conversation and items = '[]'::jsonb
          and case when session_type = 'self_coaching' then user_id = $2 else coach_id = $2 end`,
       [sessionId, userId],
     ),
@@ -298,11 +308,16 @@ export async function readSession(
     coach_name: string | null
     program_id: string | null
     summary: unknown
+    items: unknown
+    has_conversation: boolean
+    due_at: Date | null
+    session_template_id: string | null
+    module_run_id: string | null
   }>(
     `select s.id, s.title, s.session_type, s.source, s.current_stage, s.session_date, s.started_at,
             s.completed_at, s.cancelled_at, s.paused_at, s.released_at, s.visibility, s.user_id,
             client.display_name as client_name, s.coach_id, coach.display_name as coach_name,
-            s.program_id, s.summary
+            s.program_id, s.summary, s.items, s.has_conversation, s.due_at, s.session_template_id, s.module_run_id
      from public.coaching_sessions s
      left join public.profiles client on client.id = s.user_id
      left join public.profiles coach on coach.id = s.coach_id
@@ -346,6 +361,11 @@ export async function readSession(
     coachId: row.coach_id,
     coachName: row.coach_name,
     programId: row.program_id,
+    items: readItems(row.items),
+    hasConversation: row.has_conversation,
+    dueAt: row.due_at,
+    templateId: row.session_template_id,
+    moduleRunId: row.module_run_id,
     viewerRole,
     viewerRuns: row.session_type === 'self_coaching' ? viewerRole === 'client' : viewerRole === 'coach',
     contentVisible,
@@ -362,6 +382,16 @@ export async function readSession(
       }
     }),
   }
+}
+
+const sessionItemsSchema = z.array(sessionItemSchema)
+
+/** A session's snapshot of its template's items; a snapshot that no longer fits reads as none (and is logged). */
+function readItems(value: unknown): SessionItem[] {
+  const parsed = sessionItemsSchema.safeParse(value)
+  if (parsed.success) return parsed.data
+  console.error('A session’s items do not fit the item schema', parsed.error.issues.slice(0, 3))
+  return []
 }
 
 /** Throws unless the session is active and the user runs it: what every write to a running session needs. */
@@ -395,20 +425,61 @@ export async function renameSession(
   if (rows.length === 0) throw new AppError('not_found', 'That session does not exist, or you cannot rename it.')
 }
 
+/** Whether the viewer may Mark Complete: whoever runs it, and the coach who assigned it. */
+export function canCompleteSession(session: SessionView): boolean {
+  if (session.status !== 'active') return false
+  return session.viewerRuns || (session.viewerRole === 'coach' && session.source === 'coach_assigned' && session.sessionType === 'self_coaching')
+}
+
 /**
- * Mark Complete: a deliberate act, once, after Check Out is finished. completed_at never
- * changes afterwards (the database refuses).
+ * Mark Complete: a deliberate act, by whoever runs the session or the coach who assigned
+ * it, once; where the session includes the conversation, after Check Out is finished.
+ * completed_at never changes afterwards (the database refuses), and nothing sets it by
+ * itself.
  */
 export async function completeSession(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
   await db.asUser(userId, async (tx) => {
     const session = await readSession(tx, { userId, sessionId })
-    requireRunnable(session)
-    const unfinished = stages.filter((stage) => !session.stages.find((s) => s.number === stage.number)?.completedAt)
-    if (unfinished.length > 0) {
-      throw new AppError('conflict', `Finish every stage first: ${unfinished.map((s) => s.name).join(', ')} ${unfinished.length === 1 ? 'is' : 'are'} not finished yet.`)
+    if (session.status === 'completed') throw new AppError('conflict', 'This session is already complete.')
+    if (!canCompleteSession(session)) requireRunnable(session)
+    if (session.hasConversation) {
+      const unfinished = stages.filter((stage) => !session.stages.find((s) => s.number === stage.number)?.completedAt)
+      if (unfinished.length > 0) {
+        throw new AppError('conflict', `Finish every stage first: ${unfinished.map((s) => s.name).join(', ')} ${unfinished.length === 1 ? 'is' : 'are'} not finished yet.`)
+      }
     }
-    await tx.query('update public.coaching_sessions set completed_at = now(), paused_at = null where id = $1 and completed_at is null', [sessionId])
+    const rows = await tx.query(
+      'update public.coaching_sessions set completed_at = now(), paused_at = null where id = $1 and completed_at is null returning id',
+      [sessionId],
+    )
+    if (rows.length === 0) throw new AppError('not_found', 'That session does not exist, or you cannot mark it complete.')
   })
+}
+
+/**
+ * Begins the conversation of a session made from a template (which was created unstarted):
+ * it becomes the client's running session, and Check In opens with what the coach
+ * remembers. One running session at a time, as for any session.
+ */
+export async function beginConversation(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
+  try {
+    await db.asUser(userId, async (tx) => {
+      const session = await readSession(tx, { userId, sessionId })
+      requireRunnable(session)
+      if (!session.hasConversation) throw new AppError('conflict', 'This session has no coaching conversation.')
+      if (session.startedAt) return
+      await tx.query('update public.coaching_sessions set started_at = now() where id = $1 and started_at is null', [sessionId])
+      const memory = await buildMemory(tx, { clientId: session.clientId, excludeSessionId: session.id })
+      if (memory.length > 0) await saveMemory(tx, { sessionId: session.id, items: memory })
+      await openStage(tx, { sessionId: session.id, stage: 1, opening: stageOpening(1, session.sessionType, memory) })
+    })
+  } catch (error) {
+    if (error instanceof AppError && error.kind === 'conflict' && sqlState(error.cause) === '23505') {
+      const active = await getActiveSession(db, { userId })
+      throw new AppError('conflict', `Finish or cancel “${active?.title ?? 'your running session'}” first: one conversation runs at a time.`)
+    }
+    throw error
+  }
 }
 
 /** The client says they are safe and chooses to carry on after a safety pause. */
