@@ -1000,3 +1000,280 @@ describeOnOwnData('columns that say whom a row belongs to never change after ins
     expect(await attempt('client', `update public.calendar_feeds set token_hash = repeat('8', 64) where user_id = $1 returning user_id`, [id.client])).toBe('allowed')
   })
 })
+
+// ─── the coach's library (issue 11) ──────────────────────────────────────────────────
+
+const lib = {
+  systemExercise: '',
+  ownExercise: '',
+  tag: '',
+  otherTag: '',
+  template: '',
+  publicTemplate: '',
+  otherTemplate: '',
+  item: '',
+  module: '',
+  step: '',
+  assigned: '',
+}
+
+/** Program 1's library (coach), one template of program 2 (otherCoach), and a session assigned to the client. */
+async function seedLibrary() {
+  await service(async (tx) => {
+    const one = async (sql: string, params: unknown[]) => (await tx.query<{ id: string }>(sql, params))[0]!.id
+    lib.systemExercise = await one(`select id from public.exercises where program_id is null and name = 'Back squat'`, [])
+    lib.ownExercise = await one(
+      `insert into public.exercises (name, category, program_id, created_by) values ('Sled push', 'accessory', $1, $2) returning id`,
+      [row.program, id.coach],
+    )
+    lib.tag = await one(`insert into public.tags (program_id, name) values ($1, 'Onboarding') returning id`, [row.program])
+    lib.otherTag = await one(`insert into public.tags (program_id, name) values ($1, 'Elsewhere') returning id`, [row.otherProgram])
+    const template = (title: string, program: string, isPublic: boolean) =>
+      one(`insert into public.session_templates (program_id, title, is_public) values ($1, $2, $3) returning id`, [program, title, isPublic])
+    lib.template = await template('Assessment', row.program, false)
+    lib.publicTemplate = await template('Open drill', row.program, true)
+    lib.otherTemplate = await template('Theirs', row.otherProgram, false)
+    lib.item = await one(
+      `insert into public.template_items (template_id, program_id, position, kind, title, exercise_id, prescription)
+       values ($1, $2, 0, 'exercise', 'Push the sled', $3, '{"type": "strength", "sets": 3, "reps": 5}') returning id`,
+      [lib.template, row.program, lib.ownExercise],
+    )
+    await tx.query(`insert into public.template_items (template_id, program_id, position, kind, title) values ($1, $2, 0, 'drill', 'Warm up')`, [
+      lib.publicTemplate,
+      row.program,
+    ])
+    lib.module = await one(`insert into public.modules (program_id, name) values ($1, 'Onboarding') returning id`, [row.program])
+    lib.step = await one(`insert into public.module_steps (module_id, program_id, position, template_id, day_offset) values ($1, $2, 0, $3, 0) returning id`, [
+      lib.module,
+      row.program,
+      lib.template,
+    ])
+    lib.assigned = await one(
+      `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title, session_template_id, module_id, module_run_id, due_at)
+       values ($1, $2, $3, 'self_coaching', 'coach_assigned', 'shared', 'Assessment', $4, $5, gen_random_uuid(), now() + interval '3 days') returning id`,
+      [id.client, id.coach, row.program, lib.template, lib.module],
+    )
+  })
+}
+
+function describeOnLibrary(name: string, body: () => void) {
+  describe(name, () => {
+    beforeAll(async () => {
+      await seedCast()
+      await seedLibrary()
+    })
+    body()
+  })
+}
+
+describeOnLibrary('exercises', () => {
+  const read = (exerciseId: string) => (actor: Actor) => attempt(actor, 'select id from public.exercises where id = $1', [exerciseId])
+
+  it('system exercises are read by everyone signed in, and changed or removed by nobody', async () => {
+    await expectOnly(everyoneBut('anon'), ['anon'], read(lib.systemExercise))
+    for (const actor of everyoneBut()) {
+      expect([actor, await attempt(actor, `update public.exercises set name = 'Mine' where id = $1 returning id`, [lib.systemExercise])]).toEqual([actor, 'denied'])
+      expect([actor, await attempt(actor, 'delete from public.exercises where id = $1 returning id', [lib.systemExercise])]).toEqual([actor, 'denied'])
+    }
+    expect(await count('public.exercises', 'id = $1 and name = $2', [lib.systemExercise, 'Back squat'])).toBe(1)
+  })
+
+  it('a program’s own exercise is its coaches’, and its clients’ only inside a session that uses it', async () => {
+    const [fresh] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.exercises (name, category, program_id) values ('Prowler', 'accessory', $1) returning id`, [row.program]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), read(fresh!.id))
+    // In a template assigned to the client, the session's snapshot names it: now the client may read it, their peer still not.
+    await service(async (tx) => {
+      const [template] = await tx.query<{ id: string }>(`insert into public.session_templates (program_id, title) values ($1, 'Prowler day') returning id`, [row.program])
+      await tx.query(`insert into public.template_items (template_id, program_id, position, kind, title, exercise_id) values ($1, $2, 0, 'exercise', 'Push', $3)`, [
+        template!.id,
+        row.program,
+        fresh!.id,
+      ])
+      await tx.query(
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title, session_template_id)
+         values ($1, $2, $3, 'self_coaching', 'coach_assigned', 'shared', 'Prowler day', $4)`,
+        [id.client, id.coach, row.program, template!.id],
+      )
+    })
+    await expectOnly(['coach', 'client'], everyoneBut('coach', 'client'), read(fresh!.id))
+  })
+
+  it('made public, it is read by everyone signed in', async () => {
+    const [made] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.exercises (name, category, program_id, is_public) values ('Public sled', 'accessory', $1, true) returning id`, [row.program]),
+    )
+    await expectOnly(everyoneBut('anon'), ['anon'], read(made!.id))
+  })
+
+  it('only a program’s coaches add, edit and remove its exercises', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `insert into public.exercises (name, category, program_id, created_by) values ($2, 'core', $1, $3) returning id`, [
+        row.program,
+        `Carry by ${actor}`,
+        actor === 'anon' ? id.coach : id[actor],
+      ]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.exercises set muscle_groups = '{glutes}' where id = $1 returning id`, [lib.ownExercise]),
+    )
+    expect(await attempt('coach', 'update public.exercises set program_id = $2 where id = $1 returning id', [lib.ownExercise, row.otherProgram])).toBe('denied')
+    const [doomed] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.exercises (name, category, program_id) values ('Doomed', 'other', $1) returning id`, [row.program]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.exercises where id = $1 returning id', [doomed!.id]))
+  })
+})
+
+describeOnLibrary('tags and template tags', () => {
+  it('are read, made, changed and removed by the program’s coaches only', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'select id from public.tags where id = $1', [lib.tag]))
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `insert into public.tags (program_id, name) values ($1, $2) returning id`, [row.program, `Tag ${actor}`]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, `update public.tags set colour = 'teal' where id = $1 returning id`, [lib.tag]))
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, 'insert into public.template_tags (template_id, tag_id, program_id) values ($1, $2, $3) on conflict do nothing returning tag_id', [
+        lib.template,
+        lib.tag,
+        row.program,
+      ]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'select tag_id from public.template_tags where tag_id = $1', [lib.tag]))
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.template_tags where tag_id = $1 returning tag_id', [lib.tag]))
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.tags where id = $1 returning id', [lib.tag]))
+  })
+
+  it('nothing crosses programs: another program’s tag cannot go on this program’s template', async () => {
+    await expect(
+      as('coach', (tx) => tx.query('insert into public.template_tags (template_id, tag_id, program_id) values ($1, $2, $3)', [lib.template, lib.otherTag, row.program])),
+    ).rejects.toMatchObject({ kind: 'invalid' })
+    await expect(
+      as('otherCoach', (tx) =>
+        tx.query('insert into public.template_tags (template_id, tag_id, program_id) values ($1, $2, $3)', [lib.template, lib.otherTag, row.otherProgram]),
+      ),
+    ).rejects.toMatchObject({ kind: 'invalid' })
+  })
+})
+
+describeOnLibrary('session templates and their items', () => {
+  it('a template is read by its program’s coaches; a public one also by the program’s clients; never across programs', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'select id from public.session_templates where id = $1', [lib.template]))
+    await expectOnly(['coach', 'client', 'peerClient'], ['otherCoach', 'outsideClient', 'anon'], (actor) =>
+      attempt(actor, 'select id from public.session_templates where id = $1', [lib.publicTemplate]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'select id from public.template_items where id = $1', [lib.item]))
+    await expectOnly(['coach', 'client', 'peerClient'], ['otherCoach', 'outsideClient', 'anon'], (actor) =>
+      attempt(actor, 'select id from public.template_items where template_id = $1', [lib.publicTemplate]),
+    )
+  })
+
+  it('only the program’s coaches create, edit and delete templates and items', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `insert into public.session_templates (program_id, title, created_by) values ($1, 'New', $2) returning id`, [
+        row.program,
+        actor === 'anon' ? id.coach : id[actor],
+      ]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.session_templates set title = $2 where id = $1 returning id`, [lib.publicTemplate, `By ${actor}`]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `insert into public.template_items (template_id, program_id, position, kind, title) values ($1, $2, 5, 'drill', 'More') on conflict do nothing returning id`, [
+        lib.publicTemplate,
+        row.program,
+      ]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.template_items set instructions = 'Slowly' where id = $1 returning id`, [lib.item]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `delete from public.template_items where template_id = $1 and position = 5 returning id`, [lib.publicTemplate]),
+    )
+    const [doomed] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.session_templates (program_id, title) values ($1, 'Doomed') returning id`, [row.program]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.session_templates where id = $1 returning id', [doomed!.id]))
+  })
+
+  it('an item cannot move to another program, nor name an exercise its writer cannot see', async () => {
+    expect(await attempt('coach', 'update public.template_items set program_id = $2 where id = $1 returning id', [lib.item, row.otherProgram])).toBe('denied')
+    const [theirs] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.exercises (name, category, program_id) values ('Their secret', 'other', $1) returning id`, [row.otherProgram]),
+    )
+    expect(await attempt('coach', 'update public.template_items set exercise_id = $2 where id = $1 returning id', [lib.item, theirs!.id])).toBe('denied')
+    expect(await attempt('coach', 'update public.template_items set exercise_id = $2 where id = $1 returning id', [lib.item, lib.systemExercise])).toBe('allowed')
+  })
+})
+
+describeOnLibrary('modules and their steps', () => {
+  it('are the program’s coaches’; a client reads the name of a module they are doing, nothing else', async () => {
+    await expectOnly(['coach', 'client'], ['peerClient', 'otherCoach', 'outsideClient', 'anon'], (actor) =>
+      attempt(actor, 'select id from public.modules where id = $1', [lib.module]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'select id from public.module_steps where id = $1', [lib.step]))
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.modules set name = $2 where id = $1 returning id`, [lib.module, `By ${actor}`]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.module_steps set day_offset = 7 where id = $1 returning id`, [lib.step]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `insert into public.modules (program_id, name, created_by) values ($1, 'Another', $2) returning id`, [row.program, actor === 'anon' ? id.coach : id[actor]]),
+    )
+  })
+
+  it('a step cannot use another program’s template', async () => {
+    await expect(
+      as('coach', (tx) =>
+        tx.query(`insert into public.module_steps (module_id, program_id, position, template_id, day_offset) values ($1, $2, 1, $3, 0)`, [lib.module, row.program, lib.otherTemplate]),
+      ),
+    ).rejects.toMatchObject({ kind: 'invalid' })
+  })
+})
+
+describeOnLibrary('sessions assigned from a template', () => {
+  it('are read by the client and the assigning coach only', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
+      attempt(actor, 'select id from public.coaching_sessions where id = $1', [lib.assigned]),
+    )
+  })
+
+  it('a coach assigns only their own program’s templates, to their own program’s clients', async () => {
+    const assign = (actor: Actor, clientId: string, programId: string, templateId: string) =>
+      attempt(
+        actor,
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title, session_template_id)
+         values ($1, $2, $3, 'self_coaching', 'coach_assigned', 'shared', 'Assigned', $4) returning id`,
+        [clientId, actor === 'anon' ? id.coach : id[actor], programId, templateId],
+      )
+    expect(await assign('otherCoach', id.outsideClient, row.otherProgram, lib.template)).toBe('denied')
+    expect(await assign('coach', id.outsideClient, row.program, lib.template)).toBe('denied')
+    expect(await assign('client', id.client, row.program, lib.template)).toBe('denied')
+    expect(await assign('coach', id.client, row.program, lib.otherTemplate)).toBe('denied')
+    expect(await assign('coach', id.client, row.program, lib.template)).toBe('allowed')
+  })
+
+  it('the client marks it complete but cannot change its items, due date or name; the coach can move its date', async () => {
+    expect(await attempt('client', `update public.coaching_sessions set items = '[]' where id = $1 returning id`, [lib.assigned])).toBe('denied')
+    expect(await attempt('coach', `update public.coaching_sessions set items = '[]' where id = $1 returning id`, [lib.assigned])).toBe('denied')
+    expect(await attempt('client', `update public.coaching_sessions set due_at = now() where id = $1 returning id`, [lib.assigned])).toBe('denied')
+    expect(await attempt('coach', `update public.coaching_sessions set due_at = now() + interval '5 days' where id = $1 returning id`, [lib.assigned])).toBe('allowed')
+    expect(await attempt('peerClient', `update public.coaching_sessions set completed_at = now() where id = $1 returning id`, [lib.assigned])).toBe('denied')
+    expect(await attempt('otherCoach', `update public.coaching_sessions set completed_at = now() where id = $1 returning id`, [lib.assigned])).toBe('denied')
+    expect(await attempt('client', `update public.coaching_sessions set completed_at = now() where id = $1 returning id`, [lib.assigned])).toBe('allowed')
+    expect(await attempt('coach', `update public.coaching_sessions set completed_at = null where id = $1 returning id`, [lib.assigned]).catch((e: unknown) => e)).toMatchObject({ kind: 'invalid' })
+  })
+
+  it('the client cannot delete it; the coach can while it is open', async () => {
+    const [open] = await service((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title, session_template_id)
+         values ($1, $2, $3, 'self_coaching', 'coach_assigned', 'shared', 'To withdraw', $4) returning id`,
+        [id.client, id.coach, row.program, lib.template],
+      ),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.coaching_sessions where id = $1 returning id', [open!.id]))
+  })
+})
