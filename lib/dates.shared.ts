@@ -26,3 +26,13 @@ export function formatDate(value: Date | string, { timeZone, time = false }: { t
     return date.toLocaleString('en-GB', { ...options, timeZone: 'UTC' })
   }
 }
+
+/** The calendar date (YYYY-MM-DD) of a moment in a named time zone; UTC for an unknown zone. */
+export function isoDateInZone(value: Date, timeZone: string): string {
+  const format = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(value)
+  try {
+    return format(timeZone)
+  } catch {
+    return format('UTC')
+  }
+}

@@ -34,6 +34,12 @@ export const muscleGroupLabel = (group: MuscleGroup) => {
 export const tagColours = ['slate', 'red', 'amber', 'green', 'teal', 'blue', 'violet', 'pink'] as const
 export type TagColour = (typeof tagColours)[number]
 
+export interface Tag {
+  id: string
+  name: string
+  colour: TagColour
+}
+
 export const itemKinds = ['drill', 'exercise', 'reflection'] as const
 export type ItemKind = (typeof itemKinds)[number]
 export const itemKindLabels: Record<ItemKind, string> = { drill: 'Drill', exercise: 'Exercise', reflection: 'Reflection prompt' }

@@ -11,11 +11,14 @@ import {
   templateItemSchema,
   type ExerciseCategory,
   type MuscleGroup,
+  type Tag,
   type TagColour,
   type TemplateFormValue,
   type TemplateItem,
 } from './library.shared'
 import type { z } from 'zod'
+
+export type { Tag } from './library.shared'
 
 /**
  * The library's templates, their items and tags, and the exercise catalog. Every function
@@ -31,12 +34,6 @@ export interface Exercise {
   muscleGroups: MuscleGroup[]
   programId: string | null
   isPublic: boolean
-}
-
-export interface Tag {
-  id: string
-  name: string
-  colour: TagColour
 }
 
 export interface TemplateSummary {
@@ -412,4 +409,33 @@ function invalid(message: string, issues: readonly { path: readonly PropertyKey[
     ;(fieldErrors[path] ??= []).push(issue.message)
   }
   return new AppError('invalid', message, fieldErrors)
+}
+
+/** The program, when the signed-in user coaches it (the library pages are its coaches'); null otherwise. */
+export async function coachedProgram(db: Database, { userId, programId }: { userId: string; programId: string }): Promise<{ id: string; name: string } | null> {
+  const [row] = await db.asUser(userId, (tx) =>
+    tx.query<{ id: string; name: string }>(
+      `select p.id, p.name from public.programs p
+       join public.program_members me on me.program_id = p.id and me.user_id = $2 and me.role = 'coach'
+       where p.id = $1`,
+      [programId, userId],
+    ),
+  )
+  return row ?? null
+}
+
+/** The clients of a program the signed-in user coaches, by name: whom a template or module can be assigned to. */
+export async function programClients(db: Database, { userId, programId }: { userId: string; programId: string }): Promise<{ id: string; name: string }[]> {
+  return db.asUser(userId, (tx) =>
+    tx.query<{ id: string; name: string }>(
+      `select m.user_id as id, coalesce(p.display_name, 'A client') as name
+       from public.program_members m
+       left join public.profiles p on p.id = m.user_id
+       where m.program_id = $1 and m.role = 'client'
+         and m.program_id in (select me.program_id from public.program_members me where me.user_id = $2 and me.role = 'coach')
+       order by lower(coalesce(p.display_name, '')), m.user_id
+       limit 500`,
+      [programId, userId],
+    ),
+  )
 }

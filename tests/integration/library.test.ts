@@ -287,10 +287,8 @@ describe('modules', () => {
 describe('Mark Complete', () => {
   it('sets completed_at once, by the client or the assigning coach; later changes are refused, also as direct SQL', async () => {
     const templateId = await createTemplate(testDb.db, { userId: coach, programId, title: 'Check-up' })
-    const [byClient, byCoach] = await assignTemplate(testDb.db, { userId: coach, templateId, clientIds: [diego], dueOn: '2026-12-30' }).then(async (first) => [
-      first[0]!,
-      (await assignTemplate(testDb.db, { userId: coach, templateId, clientIds: [diego], dueOn: '2026-12-31' }))[0]!,
-    ])
+    const byClient = (await assignTemplate(testDb.db, { userId: coach, templateId, clientIds: [diego], dueOn: '2026-12-30' }))[0]!
+    const byCoach = (await assignTemplate(testDb.db, { userId: coach, templateId, clientIds: [diego], dueOn: '2026-12-31' }))[0]!
     await completeSession(testDb.db, { userId: diego, sessionId: byClient })
     await completeSession(testDb.db, { userId: coach, sessionId: byCoach })
     const completedAt = (await getSession(testDb.db, { userId: diego, sessionId: byClient })).completedAt
