@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { formatDate } from '#lib/dates.shared'
 import { getProfile } from '#lib/profiles'
 import { programPageForm } from '#lib/programs/program-forms.shared'
@@ -76,6 +76,11 @@ export default function Program() {
         <span className="rounded-full bg-brand-50 px-3 py-1 text-sm font-medium text-brand-800">
           {isCoach ? 'You coach here' : 'You are a client here'}
         </span>
+        {isCoach ? (
+          <Link to={`/programs/${program.id}/library`} className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-brand-700 underline">
+            Library
+          </Link>
+        ) : null}
       </PageHeader>
 
       {searchParams.get('joined') ? <Notice>Welcome! You joined {program.name}.</Notice> : null}
@@ -91,7 +96,9 @@ export default function Program() {
               {clients.map((client) => (
                 <li key={client.userId} className="flex flex-wrap items-center justify-between gap-2 py-2">
                   <span>
-                    <span className="font-medium">{client.displayName}</span>
+                    <Link to={`/programs/${program.id}/clients/${client.userId}`} className="font-medium text-brand-700 underline">
+                      {client.displayName}
+                    </Link>
                     <span className="text-sm text-slate-600"> · joined {formatDate(client.joinedAt, { timeZone: timezone })}</span>
                   </span>
                   <Form method="post">

@@ -190,9 +190,12 @@ export interface ModuleRun {
 
 /**
  * Module progress: completed sessions of a run ÷ sessions of the run, for one client's
- * runs (the client themself, or a coach looking at them), newest run first.
+ * runs (the client themself, or a coach looking at them) or one module's, newest run first.
  */
-export async function moduleRuns(db: Database, { userId, clientId }: { userId: string; clientId: string }): Promise<ModuleRun[]> {
+export async function moduleRuns(
+  db: Database,
+  { userId, clientId, moduleId }: { userId: string } & ({ clientId: string; moduleId?: undefined } | { moduleId: string; clientId?: undefined }),
+): Promise<ModuleRun[]> {
   const rows = await db.asUser(userId, (tx) =>
     tx.query<{
       run_id: string
@@ -213,11 +216,11 @@ export async function moduleRuns(db: Database, { userId, clientId }: { userId: s
        from public.coaching_sessions s
        left join public.modules m on m.id = s.module_id
        left join public.profiles p on p.id = s.user_id
-       where s.user_id = $1 and s.module_run_id is not null
+       where ${clientId ? 's.user_id = $1' : 's.module_id = $1'} and s.module_run_id is not null
        group by s.module_run_id, s.user_id
        order by min(s.session_date) desc
-       limit 20`,
-      [clientId],
+       limit 50`,
+      [clientId ?? moduleId],
     ),
   )
   return rows.map((row) => ({

@@ -351,16 +351,16 @@ export const moduleStepRow = z.object({
     .max(365, 'Give the day, from 0 to 365.'),
 })
 
-export const modulePageForm = z.discriminatedUnion('intent', [
-  z.object({
-    intent: z.literal('save'),
-    name: z.string({ error: 'Name the module.' }).trim().min(1, 'Name the module.').max(120, 'Keep the name under 120 characters.'),
-    description: optionalText(2000, 'Keep the description under 2,000 characters.'),
-    steps: z.array(moduleStepRow).max(30, 'At most 30 steps in a module.').optional().transform((v) => v ?? []),
-  }),
-  z.object({ intent: z.literal('assign'), clientIds: chosenClients, startOn: isoDateSchema }),
-  z.object({ intent: z.literal('delete') }),
-])
+export const moduleForm = z.object({
+  intent: z.literal('save'),
+  name: z.string({ error: 'Name the module.' }).trim().min(1, 'Name the module.').max(120, 'Keep the name under 120 characters.'),
+  description: optionalText(2000, 'Keep the description under 2,000 characters.'),
+  steps: z.array(moduleStepRow).max(30, 'At most 30 steps in a module.').optional().transform((v) => v ?? []),
+})
+
+export const assignModuleForm = z.object({ intent: z.literal('assign'), clientIds: chosenClients, startOn: isoDateSchema })
+
+export const modulePageForm = z.discriminatedUnion('intent', [moduleForm, assignModuleForm, z.object({ intent: z.literal('delete') })])
 
 export const modulesPageForm = z.object({
   intent: z.literal('create-module'),

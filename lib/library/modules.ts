@@ -1,6 +1,6 @@
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
-import { modulePageForm, moduleStepRow } from './library.shared'
+import { moduleForm, moduleStepRow } from './library.shared'
 import type { z } from 'zod'
 
 /** Modules: a program's ordered templates, each step with a day offset from the start. */
@@ -74,7 +74,7 @@ export async function getModule(db: Database, { userId, moduleId }: { userId: st
   })
 }
 
-type SaveInput = Extract<z.output<typeof modulePageForm>, { intent: 'save' }>
+type SaveInput = z.output<typeof moduleForm>
 
 /** Saves the module's name, description and steps in their order, in one transaction. */
 export async function saveModule(

@@ -439,3 +439,13 @@ export async function programClients(db: Database, { userId, programId }: { user
     ),
   )
 }
+
+/** Every template of a program by title, for choosing one (a module's steps); at most 500. */
+export async function templateChoices(db: Database, { userId, programId }: { userId: string; programId: string }): Promise<{ id: string; title: string }[]> {
+  return db.asUser(userId, (tx) =>
+    tx.query<{ id: string; title: string }>(
+      'select id, title from public.session_templates where program_id = $1 order by lower(title), id limit 500',
+      [programId],
+    ),
+  )
+}
