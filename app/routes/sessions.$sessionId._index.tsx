@@ -8,6 +8,7 @@ import { buttonClass } from '~/components/form'
 import { Card } from '~/components/layout'
 import { StageFieldsView } from '~/components/stage-fields'
 import { useSessionData } from '~/components/session/use-session'
+import { SessionWork } from '~/components/session/session-work'
 import { requireUserId } from '~/utils/auth.server'
 import { requireIdParam } from '~/utils/http'
 
@@ -21,8 +22,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return null
 }
 
+/** A session from a template opens on its work; any other reads as a record. */
+export default function SessionIndex() {
+  const { session } = useSessionData()
+  return session.templateId !== null || session.items.length > 0 ? <SessionWork /> : <SessionRecord />
+}
+
 /** A session as a record: every stage's conversation and answers, then the summary. */
-export default function SessionRecord() {
+function SessionRecord() {
   const { session } = useSessionData()
   const coachLed = session.sessionType === 'coach_led'
   return (

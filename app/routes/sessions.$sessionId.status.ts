@@ -1,11 +1,11 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node'
 import { sessionStatusForm } from '#lib/coaching/session-forms.shared'
-import { cancelSession, completeSession, getSession, resumeAfterPause } from '#lib/coaching/sessions'
+import { beginConversation, cancelSession, completeSession, getSession, resumeAfterPause } from '#lib/coaching/sessions'
 import { requireUserId } from '~/utils/auth.server'
 import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 import { requireIdParam } from '~/utils/http'
 
-/** What happens to the session as a whole: carry on after the safety pause, complete it, or cancel it. */
+/** What happens to the session as a whole: carry on after the safety pause, begin a template's conversation, complete it, or cancel it. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
@@ -18,9 +18,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const { currentStage } = await getSession(context.db, { userId, sessionId })
         return redirect(`/sessions/${sessionId}/stages/${currentStage}`)
       }
-      case 'complete':
-        await completeSession(context.db, { userId, sessionId })
-        return redirect(`/sessions/${sessionId}/summary`)
+      case 'complete': {
+        const { hasConversation } = await completeSession(context.db, { userId, sessionId })
+        return redirect(hasConversation ? `/sessions/${sessionId}/summary` : `/sessions/${sessionId}?mode=review`)
+      }
+      case 'begin':
+        await beginConversation(context.db, { userId, sessionId })
+        return redirect(`/sessions/${sessionId}/stages/1`)
       case 'cancel':
         await cancelSession(context.db, { userId, sessionId })
         return redirect('/dashboard')

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Outlet, useParams } from '@remix-run/react'
 import { describeAiMode } from '#lib/ai/model'
-import { getSession, listProgramPartners } from '#lib/coaching/sessions'
+import { getProfile } from '#lib/profiles'
+import { canCompleteSession, getSession, listProgramPartners } from '#lib/coaching/sessions'
 import { stageNumberSchema } from '#lib/coaching/stages.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Notice } from '~/components/form'
@@ -21,12 +22,15 @@ import { orNotFound, requireIdParam } from '~/utils/http'
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const sessionId = requireIdParam(params.sessionId)
-  const session = await orNotFound(getSession(context.db, { userId, sessionId }))
+  const [session, profile] = await Promise.all([orNotFound(getSession(context.db, { userId, sessionId })), getProfile(context.db, { userId })])
   const canShare = session.viewerRole === 'client' && session.sessionType === 'self_coaching' && session.source === 'self_assigned'
   return {
     session,
     ai: describeAiMode(context.ai),
     canShare,
+    canComplete: canCompleteSession(session),
+    timezone: profile?.timezone ?? 'UTC',
+    overdue: session.status === 'active' && session.dueAt !== null && session.dueAt.getTime() < Date.now(),
     coaches: canShare ? await listProgramPartners(context.db, { userId, partnerRole: 'coach' }) : [],
   }
 }
@@ -36,10 +40,18 @@ export default function SessionLayout() {
   const params = useParams()
   const selected = stageNumberSchema.safeParse(params.stage)
   const runnable = session.viewerRuns && session.status === 'active'
+  // A template's session opens on its items; its conversation, if it has one, once begun.
+  const fromTemplate = session.templateId !== null || session.items.length > 0
+  const conversationOpen = session.hasConversation && session.startedAt !== null
+  const coachPlanned = session.source === 'coach_assigned' && session.sessionType === 'self_coaching'
   const typeLabel =
     session.sessionType === 'coach_led'
       ? `Coach-led · ${session.viewerRole === 'coach' ? `with ${session.clientName}` : `by ${session.coachName ?? 'your coach'}`}`
-      : 'Self-coaching'
+      : session.source === 'coach_assigned'
+        ? session.viewerRole === 'coach'
+          ? `Assigned to ${session.clientName}`
+          : `Assigned by ${session.coachName ?? 'your coach'}`
+        : 'Self-coaching'
 
   return (
     <div className="flex flex-col gap-6">
@@ -59,15 +71,15 @@ export default function SessionLayout() {
         </Card>
       ) : (
         <>
-          {runnable ? <StageNav session={session} selected={selected.success ? selected.data : null} /> : null}
+          {runnable && conversationOpen ? <StageNav session={session} selected={selected.success ? selected.data : null} /> : null}
           {runnable && session.pausedAt ? <PausedPanel sessionId={session.id} /> : null}
           <Outlet />
-          {runnable ? <CompleteSessionCard session={session} /> : null}
+          {runnable && conversationOpen && !fromTemplate ? <CompleteSessionCard session={session} /> : null}
         </>
       )}
 
       {canShare ? <SharingCard sessionId={session.id} visibility={session.visibility} coachName={session.coachName} coaches={coaches} /> : null}
-      {runnable ? <SessionSettings sessionId={session.id} title={session.title} /> : null}
+      {runnable && !(coachPlanned && session.viewerRole === 'client') ? <SessionSettings sessionId={session.id} title={session.title} /> : null}
     </div>
   )
 }

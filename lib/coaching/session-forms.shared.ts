@@ -140,7 +140,7 @@ export const renameForm = z.object({
 })
 
 /** What can happen to the session as a whole. */
-export const sessionStatusForm = z.object({ intent: z.enum(['resume', 'complete', 'cancel']) })
+export const sessionStatusForm = z.object({ intent: z.enum(['resume', 'complete', 'cancel', 'begin']) })
 
 /** Starting a session (as oneself, or as a client's coach), or cancelling the one in progress first. */
 export const startSessionForm = z.discriminatedUnion('intent', [

@@ -264,7 +264,7 @@ export async function getSession(
 /**
  * Where /sessions/:id opens for the person who runs a running session: its current stage.
  * Null when the session is not running or not theirs to run (it then reads as a record),
- * and for a session from a template with items, which opens on its items.
+ * and for a session from a template, which opens on its items.
  * One small query, so the page does not read the whole session a second time.
  */
 export async function runningStageOf(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<StageNumber | null> {
@@ -272,7 +272,7 @@ export async function runningStageOf(db: Database, { userId, sessionId }: { user
     tx.query<{ current_stage: number }>(
       `select current_stage from public.coaching_sessions
        where id = $1 and completed_at is null and cancelled_at is null
-         and started_at is not null and has_conversation and items = '[]'::jsonb
+         and started_at is not null and session_template_id is null and items = '[]'::jsonb
          and case when session_type = 'self_coaching' then user_id = $2 else coach_id = $2 end`,
       [sessionId, userId],
     ),
@@ -437,8 +437,8 @@ export function canCompleteSession(session: SessionView): boolean {
  * completed_at never changes afterwards (the database refuses), and nothing sets it by
  * itself.
  */
-export async function completeSession(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
-  await db.asUser(userId, async (tx) => {
+export async function completeSession(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<{ hasConversation: boolean }> {
+  return db.asUser(userId, async (tx) => {
     const session = await readSession(tx, { userId, sessionId })
     if (session.status === 'completed') throw new AppError('conflict', 'This session is already complete.')
     if (!canCompleteSession(session)) requireRunnable(session)
@@ -453,6 +453,7 @@ export async function completeSession(db: Database, { userId, sessionId }: { use
       [sessionId],
     )
     if (rows.length === 0) throw new AppError('not_found', 'That session does not exist, or you cannot mark it complete.')
+    return { hasConversation: session.hasConversation }
   })
 }
 

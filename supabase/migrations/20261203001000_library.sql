@@ -322,7 +322,7 @@ create trigger coaching_sessions_snapshot_template before insert on public.coach
 for each row execute function private.snapshot_session_template();
 
 -- What a coach planned is the coach's: on a session they assigned, the client does the
--- work and marks it complete, but cannot move its due date or rename it. (The items are
+-- work and marks it complete, but cannot move its due date, rename it or cancel it. (The items are
 -- not updatable by any API role at all: a snapshot is written once.)
 create function private.keep_assigned_plan() returns trigger
 language plpgsql
@@ -331,15 +331,15 @@ as $$
 begin
   if old.source = 'coach_assigned'
     and (select auth.uid()) = old.user_id
-    and (new.due_at is distinct from old.due_at or new.title is distinct from old.title)
+    and (new.due_at is distinct from old.due_at or new.title is distinct from old.title or new.cancelled_at is distinct from old.cancelled_at)
   then
-    raise exception 'Your coach set this session''s name and due date; ask them to change it.' using errcode = '42501';
+    raise exception 'Your coach set this session''s name and due date; ask them to change or withdraw it.' using errcode = '42501';
   end if;
   return new;
 end;
 $$;
 
-create trigger coaching_sessions_keep_assigned_plan before update of due_at, title on public.coaching_sessions
+create trigger coaching_sessions_keep_assigned_plan before update of due_at, title, cancelled_at on public.coaching_sessions
 for each row execute function private.keep_assigned_plan();
 
 -- ─── set-returning helpers for the policies ──────────────────────────────────────────

@@ -97,3 +97,52 @@ export function SessionSettings({ sessionId, title }: { sessionId: string; title
     </Card>
   )
 }
+
+/**
+ * Mark Complete for a session from a template: a deliberate button for the client or the
+ * coach who assigned it. Where the template includes the conversation, after Check Out.
+ */
+export function MarkCompleteCard({ session, canComplete }: { session: SessionData; canComplete: boolean }) {
+  const { fetcher, pending, failure } = useStatusChange()
+  if (!canComplete) return null
+  const conversationUnfinished = session.hasConversation && !session.stages.find((s) => s.number === lastStage)?.completedAt
+  return (
+    <Card title="Mark complete">
+      <p className="mb-3 text-sm text-slate-600">
+        {conversationUnfinished
+          ? 'Finish the coaching conversation first; then mark the session complete.'
+          : session.viewerRole === 'coach'
+            ? `Mark it complete when ${session.clientName} has done it. It cannot be undone.`
+            : 'When you have done everything above, mark the session complete. It cannot be undone.'}
+      </p>
+      <fetcher.Form method="post" action={`/sessions/${session.id}/status`} className="flex flex-col gap-2">
+        <input type="hidden" name="intent" value="complete" />
+        <FormError>{failure}</FormError>
+        <div>
+          <SubmitButton pending={pending} pendingText="Marking complete…" disabled={conversationUnfinished}>
+            Mark complete
+          </SubmitButton>
+        </div>
+      </fetcher.Form>
+    </Card>
+  )
+}
+
+/** A template's conversation starts when the client chooses to begin it. */
+export function BeginConversationCard({ sessionId }: { sessionId: string }) {
+  const { fetcher, pending, failure } = useStatusChange()
+  return (
+    <Card title="The coaching conversation">
+      <p className="mb-3 text-sm text-slate-600">This session includes the five-stage conversation: Check In, Starting Point, Connect, Finish and Check Out.</p>
+      <fetcher.Form method="post" action={`/sessions/${sessionId}/status`} className="flex flex-col gap-2">
+        <input type="hidden" name="intent" value="begin" />
+        <FormError>{failure}</FormError>
+        <div>
+          <SubmitButton pending={pending} pendingText="Starting…">
+            Begin the conversation
+          </SubmitButton>
+        </div>
+      </fetcher.Form>
+    </Card>
+  )
+}
