@@ -5,6 +5,9 @@ import { stageInfo } from '#lib/coaching/stages.shared'
 import { countOf } from '#lib/words.shared'
 import { listOpenActionPlans } from '#lib/plans/action-plans'
 import { listPrograms } from '#lib/programs/programs'
+import { dueSessions, moduleRuns, type DueSession } from '#lib/library/assigning'
+import { getProfile } from '#lib/profiles'
+import { DueBadge as SessionDueBadge, ProgressBar } from '~/components/library/badges'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
@@ -13,17 +16,24 @@ import { requireUserId } from '~/utils/auth.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const [sessions, actionPlans, programs, active] = await Promise.all([
+  const now = new Date()
+  const weekAhead = new Date(now.getTime() + 7 * 24 * 3600 * 1000)
+  const [sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs, profile] = await Promise.all([
     listSessions(context.db, { userId, limit: 10 }),
     listOpenActionPlans(context.db, { userId, limit: 10 }),
     listPrograms(context.db, { userId }),
     getActiveSession(context.db, { userId }),
+    dueSessions(context.db, { userId, as: 'client', until: weekAhead, now, limit: 10 }),
+    dueSessions(context.db, { userId, as: 'coach', until: weekAhead, now, limit: 20 }),
+    moduleRuns(context.db, { userId, clientId: userId }),
+    getProfile(context.db, { userId }),
   ])
-  return { sessions, actionPlans, programs, active }
+  return { sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs: runs.filter((run) => run.completed < run.total), timezone: profile?.timezone ?? 'UTC' }
 }
 
 export default function Dashboard() {
-  const { sessions, actionPlans, programs, active } = useLoaderData<typeof loader>()
+  const { sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs, timezone } = useLoaderData<typeof loader>()
+  const coaches = programs.some((program) => program.myRole === 'coach')
   const overdue = actionPlans.filter((plan) => plan.overdue).length
   const thisWeek = actionPlans.filter((plan) => plan.dueThisWeek).length
   const dueSoon = overdue + thisWeek
@@ -41,6 +51,29 @@ export default function Dashboard() {
         )}
       </PageHeader>
       <div className="grid gap-6 lg:grid-cols-2">
+        {coaches ? (
+          <Card title="Due this week across your clients">
+            {dueAcrossClients.length === 0 ? (
+              <p className="text-sm text-slate-600">Nothing you assigned is due this week or overdue.</p>
+            ) : (
+              <DueList sessions={dueAcrossClients} timezone={timezone} withClient />
+            )}
+          </Card>
+        ) : null}
+        {assignedToMe.length > 0 || runs.length > 0 ? (
+          <Card title="From your coach">
+            {runs.length > 0 ? (
+              <ul className="mb-4 flex flex-col gap-3">
+                {runs.map((run) => (
+                  <li key={run.runId}>
+                    <ProgressBar label={run.moduleName} completed={run.completed} total={run.total} />
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {assignedToMe.length > 0 ? <DueList sessions={assignedToMe} timezone={timezone} /> : <p className="text-sm text-slate-600">Nothing due this week.</p>}
+          </Card>
+        ) : null}
         <Card title="Sessions">
           {sessions.length === 0 ? (
             <EmptyState title="No sessions yet">
@@ -142,6 +175,22 @@ export default function Dashboard() {
         </Card>
       </div>
     </div>
+  )
+}
+
+/** Assigned sessions due within the week, soonest first, overdue ones marked in words. */
+function DueList({ sessions, timezone, withClient = false }: { sessions: DueSession[]; timezone: string; withClient?: boolean }) {
+  return (
+    <ul className="divide-y divide-slate-100">
+      {sessions.map((session) => (
+        <li key={session.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+          <Link to={`/sessions/${session.id}`} className="font-medium text-brand-700 underline">
+            {withClient ? `${session.clientName}: ${session.title}` : session.title}
+          </Link>
+          <SessionDueBadge state={session.state} dueAt={session.dueAt} timeZone={timezone} />
+        </li>
+      ))}
+    </ul>
   )
 }
 

@@ -5,6 +5,8 @@ import { useState } from 'react'
 import { describeAiMode } from '#lib/ai/model'
 import { startSessionForm } from '#lib/coaching/session-forms.shared'
 import { cancelSession, getActiveSession, listProgramPartners, startSession } from '#lib/coaching/sessions'
+import { startFromTemplate } from '#lib/library/assigning'
+import { listPublicTemplates } from '#lib/library/templates'
 import { useSchemaForm } from '~/components/conform'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
@@ -14,8 +16,12 @@ import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/fo
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
-  const [clients, active] = await Promise.all([listProgramPartners(context.db, { userId, partnerRole: 'client' }), getActiveSession(context.db, { userId })])
-  return { clients, active, ai: describeAiMode(context.ai) }
+  const [clients, active, templates] = await Promise.all([
+    listProgramPartners(context.db, { userId, partnerRole: 'client' }),
+    getActiveSession(context.db, { userId }),
+    listPublicTemplates(context.db, { userId }),
+  ])
+  return { clients, active, templates, ai: describeAiMode(context.ai) }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -27,6 +33,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (input.intent === 'cancel-active') {
       await cancelSession(context.db, { userId, sessionId: input.sessionId })
       return { ok: true as const, message: 'The earlier session was cancelled. You can start a new one now.' }
+    }
+    if (input.intent === 'from-template') {
+      const sessionId = await startFromTemplate(context.db, { userId, templateId: input.templateId })
+      return redirect(`/sessions/${sessionId}`)
     }
     let result
     if (input.sessionType === 'coach_led') {
@@ -57,7 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewSession() {
-  const { clients, active, ai } = useLoaderData<typeof loader>()
+  const { clients, active, templates, ai } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const failure = result && !result.ok ? result.result : null
@@ -146,6 +156,36 @@ export default function NewSession() {
           </div>
         </Form>
       </Card>
+      {templates.length > 0 ? (
+        <Card title="From your program’s library">
+          <p className="mb-3 text-sm text-slate-600">Sessions your coach has made available to start yourself.</p>
+          <ul className="divide-y divide-slate-100">
+            {templates.map((template) => (
+              <li key={template.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                <div>
+                  <p className="font-medium text-slate-900">{template.title}</p>
+                  <p className="text-sm text-slate-600">
+                    {template.programName}
+                    {template.description ? ` · ${template.description}` : ''}
+                  </p>
+                </div>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="from-template" />
+                  <input type="hidden" name="templateId" value={template.id} />
+                  <SubmitButton
+                    variant="secondary"
+                    pending={busy && navigation.formData?.get('templateId') === template.id}
+                    pendingText="Starting…"
+                    aria-label={`Start “${template.title}”`}
+                  >
+                    Start
+                  </SubmitButton>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
     </div>
   )
 }

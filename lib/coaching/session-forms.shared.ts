@@ -142,7 +142,7 @@ export const renameForm = z.object({
 /** What can happen to the session as a whole. */
 export const sessionStatusForm = z.object({ intent: z.enum(['resume', 'complete', 'cancel', 'begin']) })
 
-/** Starting a session (as oneself, or as a client's coach), or cancelling the one in progress first. */
+/** Starting a session (as oneself, as a client's coach, or from a public template of one's program), or cancelling the one in progress first. */
 export const startSessionForm = z.discriminatedUnion('intent', [
   z.object({
     intent: z.literal('start'),
@@ -151,4 +151,5 @@ export const startSessionForm = z.discriminatedUnion('intent', [
     client: z.string().default(''),
   }),
   z.object({ intent: z.literal('cancel-active'), sessionId: z.uuid() }),
+  z.object({ intent: z.literal('from-template'), templateId: z.uuid() }),
 ])
