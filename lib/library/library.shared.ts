@@ -218,9 +218,11 @@ export const sessionItemSchema = z.object({
 export type SessionItem = z.infer<typeof sessionItemSchema>
 
 // ─── the forms ───────────────────────────────────────────────────────────────────────
-// Conform reads empty inputs as undefined and coerces numbers and checkboxes.
+// Conform reads empty inputs as undefined and coerces numbers and checkboxes. Each schema
+// also takes its own output (null for an empty number), so lib/ can check again what a
+// route hands it.
 
-const optionalNumber = z.number({ error: 'Give a number.' }).optional().transform((v) => v ?? null)
+const optionalNumber = z.number({ error: 'Give a number.' }).nullish().transform((v) => v ?? null)
 const optionalText = (max: number, message: string) =>
   z.string().trim().max(max, message).optional().transform((v) => v ?? '')
 
@@ -229,7 +231,7 @@ const metricRow = z
     key: z.uuid().optional(),
     kind: z.enum(metricKinds, { error: 'Choose what kind of metric this is.' }),
     label: z.string({ error: 'Name the metric.' }).trim().max(80, 'Keep the metric’s name under 80 characters.'),
-    unit: z.string().trim().max(20, 'Keep the unit under 20 characters.').optional().transform((v) => v || null),
+    unit: z.string().trim().max(20, 'Keep the unit under 20 characters.').nullish().transform((v) => v || null),
     target: optionalNumber,
     targetMin: optionalNumber,
     targetMax: optionalNumber,
@@ -249,7 +251,7 @@ const itemRow = z.object({
   intensityKind: z.string().optional().transform((v) => v ?? ''),
   intensityValue: optionalNumber,
   restSeconds: optionalNumber,
-  tempo: z.string().trim().optional().transform((v) => v || null),
+  tempo: z.string().trim().nullish().transform((v) => v || null),
   modality: z.string().optional().transform((v) => v ?? ''),
   durationMinutes: optionalNumber,
   distanceKm: optionalNumber,

@@ -11,6 +11,7 @@ import { waitForHydration } from './support/browser'
 import { useGuidedAndAiApps } from './support/guided-and-ai-apps'
 import {
   answerGuidedStage,
+  coachAndClient,
   conversation,
   finishGuidedSession,
   finishStage,
@@ -38,24 +39,7 @@ function focused(page: Page) {
 
 /** A coach with a program, and a client who joined it through an invite link; the coach starts a coach-led session. */
 async function coachLedSession(coach: Page, client: Page): Promise<void> {
-  const coachPerson = await signUp(coach)
-  await coach.goto('/programs')
-  await waitForHydration(coach)
-  await coach.getByLabel('Program name').fill(`Practice of ${coachPerson.name}`)
-  await coach.getByRole('button', { name: 'Create program' }).click()
-  await coach.getByRole('button', { name: 'Create invite link' }).click()
-  const inviteUrl = await coach.getByLabel('Invite link').inputValue()
-
-  const id = randomUUID().slice(0, 8)
-  await client.goto(new URL(inviteUrl).pathname)
-  await waitForHydration(client)
-  await client.getByRole('link', { name: 'Create an account and join' }).click()
-  await client.getByLabel('Your name').fill(`Cli Ent ${id}`)
-  await client.getByLabel('Email').fill(`client.${id}@example.com`)
-  await client.getByLabel('Password').fill(`Strong-pass-${id}-9`)
-  await client.getByRole('button', { name: 'Create account' }).click()
-  await client.getByText(/You joined/).waitFor()
-
+  await coachAndClient(coach, client)
   await coach.goto('/sessions/new')
   await waitForHydration(coach)
   await coach.getByLabel('Who leads it').selectOption('coach_led')

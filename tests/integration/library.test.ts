@@ -379,3 +379,10 @@ describe('prescriptions', () => {
     })
   })
 })
+
+describe('the editor form', () => {
+  it('takes its own output again, as lib/ does with what a route hands it', () => {
+    const once = templateForm.parse(form({ items: [{ ...strengthItem, intensityKind: '', intensityValue: undefined, tempo: undefined, metrics: [{ kind: 'scale', label: 'Effort' }] }] }))
+    expect(templateForm.parse(once)).toEqual(once)
+  })
+})

@@ -173,10 +173,9 @@ export function TemplateEditor({
           </button>
         }
       >
-        {previewing ? (
-          <SessionItems items={previewItems(items.map((item) => item.value as unknown as Partial<ItemDefault> | undefined))} emptyText="No items yet." />
-        ) : (
-          <div className="flex flex-col gap-4">
+        {/* The editor stays mounted while previewing (hidden), so nothing typed is lost and all of it is sent. */}
+        {previewing ? <SessionItems items={previewItems(items.map((item) => item.value as unknown as Partial<ItemDefault> | undefined))} emptyText="No items yet." /> : null}
+        <div className={previewing ? 'hidden' : 'flex flex-col gap-4'}>
             {items.length === 0 ? <p className="text-sm text-slate-600">No items yet. Add a drill, an exercise or a reflection prompt.</p> : null}
             {items.map((item, index) => (
               <ItemEditor
@@ -194,8 +193,7 @@ export function TemplateEditor({
                 Add an item
               </button>
             </div>
-          </div>
-        )}
+        </div>
       </Card>
 
       <div className="flex flex-wrap items-center gap-3">

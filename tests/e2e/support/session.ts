@@ -30,6 +30,33 @@ export async function signUp(page: Page): Promise<Person> {
   return person
 }
 
+/**
+ * A coach who signed up and created a program, and a client who joined it through the
+ * invite link the coach made: both land signed in, the client on the program's page.
+ */
+export async function coachAndClient(coach: Page, client: Page): Promise<{ coach: Person; clientName: string; programName: string }> {
+  const coachPerson = await signUp(coach)
+  const programName = `Practice of ${coachPerson.name}`
+  await coach.goto('/programs')
+  await waitForHydration(coach)
+  await coach.getByLabel('Program name').fill(programName)
+  await coach.getByRole('button', { name: 'Create program' }).click()
+  await coach.getByRole('button', { name: 'Create invite link' }).click()
+  const inviteUrl = await coach.getByLabel('Invite link').inputValue()
+
+  const id = randomUUID().slice(0, 8)
+  const clientName = `Cli Ent ${id}`
+  await client.goto(new URL(inviteUrl).pathname)
+  await waitForHydration(client)
+  await client.getByRole('link', { name: 'Create an account and join' }).click()
+  await client.getByLabel('Your name').fill(clientName)
+  await client.getByLabel('Email').fill(`client.${id}@example.com`)
+  await client.getByLabel('Password').fill(`Strong-pass-${id}-9`)
+  await client.getByRole('button', { name: 'Create account' }).click()
+  await client.getByText(/You joined/).waitFor()
+  return { coach: coachPerson, clientName, programName }
+}
+
 /** Dashboard → "Start a session" → "Start session": the new session's Check In. */
 export async function startSessionFromDashboard(page: Page) {
   await page.getByRole('main').getByRole('link', { name: 'Start a session' }).click()
