@@ -10,9 +10,10 @@ import type { Database } from '../db/database'
 import { addMilestone, createActionPlan, listPlansForSession, setActionPlanStatus, setMilestoneCompleted } from '../plans/action-plans'
 import { createPlansFromSession } from '../plans/from-session'
 import { acceptInvite, createInvite, createProgram } from '../programs/programs'
+import { seedDemoLibrary } from './demo-library'
 
 /**
- * Demo data for the embedded database: a coach, two clients in the coach's program,
+ * Demo data for the embedded database: a coach (with a library, lib/seed/demo-library.ts), two clients in the coach's program,
  * finished sessions (one self-coaching and shared, one coach-led and released), their
  * summaries, action plans and milestones — some done, one overdue, one due this week —
  * so a new user sees the product working before typing anything. Everything after the
@@ -171,5 +172,7 @@ export async function seedDemo(db: Database, log: (line: string) => void = () =>
     input: { title: 'Read “The Making of a Manager”', theme: 'Leading my first team', priority: 4, timelineEnd: day(-5) },
   })
   log('Amara’s session done')
+  await seedDemoLibrary(db, { coach, programId, diego, amara })
+  log('The coach’s library done')
   return { created: true }
 }

@@ -2,6 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listActionPlans, listClientsWithOverdue, planListQuerySchema } from '#lib/plans/action-plans'
 import { listSessions } from '#lib/coaching/sessions'
+import { dueSessions, moduleRuns } from '#lib/library/assigning'
+import { listTemplates } from '#lib/library/templates'
+import { listPrograms } from '#lib/programs/programs'
 import { demoAccounts, seedDemo } from '#lib/seed/demo'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
@@ -41,6 +44,23 @@ describe('demo data', () => {
       ['Diego (demo client)', 1],
       ['Amara (demo client)', 0],
     ])
-    expect((await listSessions(testDb.db, { userId: coach! })).map((s) => s.clientName).sort()).toEqual(['Amara (demo client)', 'Diego (demo client)'])
+    expect([...new Set((await listSessions(testDb.db, { userId: coach! })).map((s) => s.clientName))].sort()).toEqual(['Amara (demo client)', 'Diego (demo client)'])
+  })
+
+  it('gives the coach a library, and sessions assigned from it in several states', async () => {
+    const [coach, diego] = await Promise.all(demoAccounts.slice(0, 2).map((a) => idOf(a.email)))
+    const [program] = await listPrograms(testDb.db, { userId: coach! })
+    const { templates } = await listTemplates(testDb.db, { userId: coach!, programId: program!.id })
+    expect(templates.map((t) => t.title).sort()).toEqual(['Initial Assessment', 'Lower body strength', 'Training Plan Review', 'Vision Development', 'Weekly reflection'])
+    expect(templates.find((t) => t.title === 'Lower body strength')?.tags.map((t) => t.name)).toEqual(['Strength'])
+    const [run] = await moduleRuns(testDb.db, { userId: diego!, clientId: diego! })
+    expect(run).toMatchObject({ moduleName: 'Onboarding', completed: 1, total: 3 })
+    const due = await dueSessions(testDb.db, { userId: coach!, as: 'coach', until: new Date(Date.now() + 7 * 86_400_000) })
+    expect(due.map((s) => [s.clientName, s.title, s.state]).sort()).toEqual([
+      ['Amara (demo client)', 'Lower body strength', 'due'],
+      ['Diego (demo client)', 'Lower body strength', 'due'],
+      ['Diego (demo client)', 'Training Plan Review', 'due'],
+      ['Diego (demo client)', 'Vision Development', 'overdue'],
+    ])
   })
 })
