@@ -11,6 +11,8 @@ import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import type { AuthBackend } from '#lib/auth/index'
 import { createDatabase, type Database, type Driver, type Tx } from '#lib/db/database'
 import { parseEnv } from '#lib/env'
+import { runTurn } from '#lib/coaching/conversation'
+import { startSession } from '#lib/coaching/sessions'
 import { createActionPlan } from '#lib/plans/action-plans'
 import { loader as dashboardLoader } from '~/routes/dashboard'
 import { loader as plansLoader } from '~/routes/action-plans._index'
@@ -196,5 +198,32 @@ describe('identities inside one unit', () => {
     await unit.finish()
     const late = await unit.enter(() => db.asUser(userId, (tx) => tx.query<{ title: string }>('select title from public.action_plans where id = $1', [planId])))
     expect(late).toEqual([{ title: 'Written inside a unit' }])
+  })
+})
+
+describe('a chat turn before the model', () => {
+  it('reads the stage, stores the client message and claims its reply in one transaction', async () => {
+    const started = await startSession(db, { userId, sessionType: 'self_coaching' })
+    if (!started.started) throw new Error('expected a new session')
+    const messageId = randomUUID()
+    seen.transactions = 0
+    seen.statements.length = 0
+    const events = runTurn({ db, ai: null }, { userId, sessionId: started.sessionId, stage: 1, input: { kind: 'message', messageId, text: 'I am here.' } })
+    const first = await events.next()
+    expect(first.value).toMatchObject({ type: 'saved', message: { id: messageId } })
+    // Everything up to the reply: one transaction, its statements in order.
+    expect(seen.transactions).toBe(1)
+    const inOrder = seen.statements.filter((s) => /stage_responses|reply_claims/.test(s) && /^\s*(update|insert)/.test(s))
+    expect(inOrder.map((s) => (s.includes('reply_claims') ? 'claim' : 'store'))).toEqual(['store', 'claim'])
+    expect(seen.statements.at(-1)).toBe('end')
+    const [claim] = await db.asService((tx) => tx.query('select 1 from public.reply_claims where session_id = $1 and message_id = $2', [started.sessionId, messageId]))
+    expect(claim).toBeTruthy()
+
+    // The guided reply, stored in a transaction of its own.
+    seen.transactions = 0
+    const rest: string[] = []
+    for await (const event of events) rest.push(event.type)
+    expect(rest).toEqual(['delta', 'done'])
+    expect(seen.transactions).toBe(1)
   })
 })
