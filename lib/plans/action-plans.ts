@@ -193,16 +193,17 @@ export async function listActionPlans(
     return db.asUser(userId, (tx) =>
       tx.query<Parameters<typeof planRow>[0] & CursorColumns>(
         `select a.id, a.theme, a.title, left(a.description, 300) as description, a.status, a.priority, a.timeline_end,
-                a.session_id, s.title as session_title, a.user_id,
-                case when a.user_id = $1 then null else p.display_name end as client_name,
+                a.session_id, a.user_id,
+                -- Probes per row shown (not joins the planner may build from every session
+                -- or profile the user can read; decision 016).
+                (select s.title from public.coaching_sessions s where s.id = a.session_id) as session_title,
+                case when a.user_id = $1 then null else (select p.display_name from public.profiles p where p.id = a.user_id) end as client_name,
                 (select count(*)::int from public.milestones m where m.action_plan_id = a.id and m.completed) as milestones_done,
                 (select count(*)::int from public.milestones m where m.action_plan_id = a.id) as milestones_total,
                 coalesce(a.timeline_end < ${todaySql} and a.status <> 'completed', false) as overdue,
                 coalesce(a.timeline_end between ${todaySql} and ${todaySql} + 6 and a.status <> 'completed', false) as due_this_week,
                 ${cursorColumns(order)}
          from public.action_plans a
-         left join public.coaching_sessions s on s.id = a.session_id
-         left join public.profiles p on p.id = a.user_id
          where ${conditions.join(' and ')}
          order by ${keyset.orderBy}
          limit ${limit + 1}`,
