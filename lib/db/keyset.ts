@@ -87,7 +87,9 @@ export function keysetQuery(order: KeysetOrder, request: PageRequest, param: (va
   const cursor = 'after' in request ? request.after : 'before' in request ? request.before : null
   if (!cursor) return { where: null, orderBy: forward }
 
-  const createdAt = param(cursor.createdAt)
+  // Sent as text and cast in SQL: a driver that learns a parameter is a timestamptz (postgres.js
+  // with prepared statements) would turn the string into a JS Date and drop its microseconds.
+  const createdAt = `${param(cursor.createdAt)}::text`
   const id = param(cursor.id)
   // Among rows with the cursor's key: after = older, or as old with a greater id.
   const tieAfter = `(${order.createdAt} < ${createdAt}::timestamptz or (${order.createdAt} = ${createdAt}::timestamptz and ${order.id} > ${id}::uuid))`
@@ -97,7 +99,7 @@ export function keysetQuery(order: KeysetOrder, request: PageRequest, param: (va
     // Rows without a key come last.
     where = backwards ? `(${order.key} is not null or ${tieBefore})` : `(${order.key} is null and ${tieAfter})`
   } else {
-    const key = `${param(cursor.key)}::${order.keyType}`
+    const key = `${param(cursor.key)}::text::${order.keyType}`
     const later = order.dir === 'asc' ? '>' : '<'
     const earlier = order.dir === 'asc' ? '<' : '>'
     where = backwards
