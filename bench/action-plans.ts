@@ -174,12 +174,12 @@ async function prepareAndMeasureQueries(
     // The exact SQL, captured from one real call.
     const capture = capturingDatabase(db)
     const page = await listActionPlans(capture.db, { userId, scope: 'mine', query })
-    if (page.total !== expectedTotal) {
-      throw new Error(`${c.label}: listActionPlans counts ${page.total} plans, an independent count finds ${expectedTotal}`)
+    if ((page.next !== null) !== expectedTotal > 25) {
+      throw new Error(`${c.label}: listActionPlans says there is ${page.next ? 'a' : 'no'} next page, an independent count finds ${expectedTotal}`)
     }
     const expectedRows = Math.min(expectedTotal, 25)
     if (page.rows.length !== expectedRows) throw new Error(`${c.label}: listActionPlans returned ${page.rows.length} rows, expected ${expectedRows}`)
-    if (capture.captured.length !== 2) throw new Error(`${c.label}: expected listActionPlans to run 2 statements, it ran ${capture.captured.length}`)
+    if (capture.captured.length !== 1) throw new Error(`${c.label}: expected listActionPlans to run 1 statement, it ran ${capture.captured.length}`)
 
     const result: CaseResult = {
       key: c.key,

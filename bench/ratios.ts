@@ -20,10 +20,17 @@
  *      /action-plans of the 1k-plan user; ratios to the landing page;
  *   4. /action-plans one request at a time (--requests) for the 100, 1k and 10k users:
  *      p50 and the 10k / 100 ratio;
- *   5. on Postgres, transactions per page from pg_stat_database of the scratch database;
- *   6. the server's RSS when idle (after sign-in) and after all the load.
+ *   5. statements per page (in this process, counted at the driver while the root loader
+ *      and the route's loader run in one read unit, as the server runs them) against the
+ *      real queries among them; on Postgres also transactions per page from
+ *      pg_stat_database of the scratch database, over HTTP;
+ *   6. a chat turn's time before the model call (in this process: runTurn from its start to
+ *      the model being called, with a model that answers at once), --chat-turns sequential
+ *      turns: p50 and p95;
+ *   7. the server's RSS when idle (after sign-in) and after all the load, topped up with
+ *      /dashboard requests to at least --rss-requests requests.
  *
- * The chat turn's time before the model call is bench/chat.ts's job (it needs a fake model).
+ * bench/chat.ts measures the chat turn over HTTP, with a fake OpenAI server.
  * Writes bench/results/ratios.json. Any non-200 makes the run invalid (exit status 1).
  * Load generator and server share the machine: the ratios, not the absolute figures, count.
  */
@@ -34,7 +41,9 @@ import postgres from 'postgres'
 import { getActiveSession, listSessions } from '../lib/coaching/sessions'
 import { hashPassword } from '../lib/auth/built-in-auth'
 import type { Database } from '../lib/db/database'
-import { openMigratedDatabase } from '../lib/db/open'
+import { chatPreModel, statementsPerPage, type StatementCount } from './support/page-work'
+import { createDatabase } from '../lib/db/database'
+import { migrateOrExplain, openDriver } from '../lib/db/open'
 import { listActionPlans, listOpenActionPlans, parsePlanListQuery } from '../lib/plans/action-plans'
 import { getProfile } from '../lib/profiles'
 import { listPrograms } from '../lib/programs/programs'
@@ -53,6 +62,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '200' },
     'query-runs': { type: 'string', default: '200' },
     'http-compression': { type: 'string', default: 'on' },
+    'chat-turns': { type: 'string', default: '200' },
+    'rss-requests': { type: 'string', default: '10000' },
     ...targetOptions('pglite,postgres'),
   },
 })
@@ -65,6 +76,8 @@ const settings = {
   requests: wholeNumber('requests', args.requests, { min: 10 }),
   queryRuns: wholeNumber('query-runs', args['query-runs'], { min: 10 }),
   targets: parseTargets(args.targets),
+  chatTurns: wholeNumber('chat-turns', args['chat-turns'], { min: 10 }),
+  rssRequests: wholeNumber('rss-requests', args['rss-requests'], { min: 0 }),
   /** The app's HTTP_COMPRESSION: run once with on and once with off to compare. */
   httpCompression: args['http-compression'] === 'off' ? 'off' : 'on',
 }
@@ -187,6 +200,8 @@ interface TargetResult {
   reqPerSecond?: { landing: number; dashboard: number; plans: number }
   plansP50?: Record<string, number>
   transactionsPerPage?: { dashboard: number; plans: number }
+  statementsPerPage?: Record<'dashboard' | 'plans', StatementCount>
+  chatBeforeModel?: { p50: number; p95: number; n: number }
   rss?: { idle: number; after: number; requests: number }
   serverLogTail?: string
 }
@@ -206,6 +221,9 @@ async function transactionCount(adminUrl: string, databaseName: string): Promise
 async function benchTarget(target: Target): Promise<TargetResult> {
   const cleanup = new Cleanup()
   const result: TargetResult = { target, ok: false }
+  requestsSent = 0
+  badResponses = 0
+  firstBad = ''
   let server: RunningServer | undefined
   try {
     console.log(`\n━━ ${target} ━━`)
@@ -213,7 +231,10 @@ async function benchTarget(target: Target): Promise<TargetResult> {
       tempPrefix: `stagecoach-bench-ratios-${target}-`,
       adminUrl: args['admin-url'],
     })
-    const db = await openMigratedDatabase({ DATABASE_URL: databaseUrl, dataDirectory: dataDir })
+    const settingsForDb = { DATABASE_URL: databaseUrl, dataDirectory: dataDir }
+    const driver = await openDriver(settingsForDb)
+    await migrateOrExplain(driver, settingsForDb)
+    const db = createDatabase(driver)
     let closed = false
     const closeDb = async () => {
       if (!closed) await db.close()
@@ -242,6 +263,14 @@ async function benchTarget(target: Target): Promise<TargetResult> {
       dashboard: await rlsOverhead(db, thousandUser, await captureDashboardSql(db, thousandUser)),
       plans: await rlsOverhead(db, thousandUser, await capturePlansSql(db, thousandUser)),
     }
+    log('statements per page…')
+    result.statementsPerPage = await statementsPerPage(driver, { email: ids[1]!.email, password })
+    log(`chat turns before the model, ${settings.chatTurns} one after another…`)
+    const chatUsers = await db.asService((tx) =>
+      tx.query<{ id: string }>(`select id::text from auth.users where email not like 'bench-measured-%' order by email limit 20`),
+    )
+    const chat = await chatPreModel(db, chatUsers.map((u) => u.id), { turns: settings.chatTurns, warmup: 20 })
+    result.chatBeforeModel = { p50: chat.p50, p95: chat.p95, n: chat.n }
     await closeDb()
 
     await waitForBuild()
@@ -278,6 +307,20 @@ async function benchTarget(target: Target): Promise<TargetResult> {
     for (const [i, size] of measuredSizes.entries()) {
       result.plansP50[String(size)] = await sequentialP50(server.baseUrl, '/action-plans', cookies[i]!)
     }
+    if (requestsSent < settings.rssRequests) {
+      log(`/dashboard until ${settings.rssRequests} requests in all, for the RSS…`)
+      const rest = async () => {
+        while (requestsSent < settings.rssRequests) {
+          const { status } = await get(server!.baseUrl, '/dashboard', cookie1k)
+          requestsSent++
+          if (status !== 200) {
+            badResponses++
+            firstBad ||= `/dashboard: ${status}`
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: settings.concurrency }, rest))
+    }
     result.rss = { idle: rssIdle, after: rssMb(server.pid), requests: requestsSent }
     result.ok = badResponses === 0
     if (!result.ok) result.failure = `${badResponses} bad responses, first ${firstBad}`
@@ -310,6 +353,18 @@ function printReport(results: TargetResult[]) {
       add('/action-plans p50 10k ÷ 100', r.target)(p['10000']! / p['100']!, `${p['100']} → ${p['1000']} → ${p['10000']} ms`, '≤ 1.3')
     }
     if (r.rss) add('server RSS after ÷ idle', r.target)(r.rss.after / r.rss.idle, `${r.rss.idle} → ${r.rss.after} MB after ${r.rss.requests} requests`, '≤ 1.3')
+    if (r.statementsPerPage) {
+      for (const [page, c] of Object.entries(r.statementsPerPage)) {
+        add(`statements per page, /${page === 'plans' ? 'action-plans' : page}`, r.target)(
+          undefined,
+          `${c.statements} statements for ${c.realQueries} real queries, ${c.transactions} transaction${c.transactions === 1 ? '' : 's'}`,
+          '≤ real + 2',
+        )
+      }
+    }
+    if (r.chatBeforeModel) {
+      add('chat turn before the model', r.target)(undefined, `p50 ${r.chatBeforeModel.p50} ms, p95 ${r.chatBeforeModel.p95} ms (${r.chatBeforeModel.n} turns)`, 'p95 ≤ 5 ms (Postgres)')
+    }
     if (r.transactionsPerPage) {
       add('transactions per page', r.target)(undefined, `dashboard ${r.transactionsPerPage.dashboard}, action-plans ${r.transactionsPerPage.plans}`, '1')
     }

@@ -3,14 +3,14 @@ import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams 
 import { useEffect, useRef } from 'react'
 import { listSessions } from '#lib/coaching/sessions'
 import { hasCalendarFeed } from '#lib/plans/calendar'
-import { listActionPlans, listClientsWithOverdue, parsePlanListQuery, planPageSize } from '#lib/plans/action-plans'
+import { listActionPlans, listClientsWithOverdue, parsePlanListQuery } from '#lib/plans/action-plans'
 import { listPrograms } from '#lib/programs/programs'
 import { actionPlanStatuses, statusLabels } from '#lib/plans/plan-forms.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass, SelectField, TextField } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { CalendarCard } from '~/components/plan/calendar-card'
-import { DueBadge, StatusBadge } from '~/components/plan-badges'
+import { firstPage, PlanTable } from '~/components/plan/plan-table'
 import { requireUserId } from '~/utils/auth.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -34,21 +34,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     sessions: sessions.filter((s) => !s.clientName).map((s) => ({ id: s.id, title: s.title })),
     clients,
     calendar,
-    pageSize: planPageSize,
   }
 }
 
-const columns = [
-  { key: 'theme', label: 'Coaching theme' },
-  { key: 'title', label: 'Agreed action' },
-  { key: 'description', label: 'Content' },
-  { key: 'status', label: 'Status' },
-  { key: 'priority', label: 'Priority' },
-  { key: 'due', label: 'Due' },
-] as const
-
 export default function ActionPlans() {
-  const { view, isCoach, query, page, sessions, clients, calendar, pageSize } = useLoaderData<typeof loader>()
+  const { view, isCoach, query, page, sessions, clients, calendar } = useLoaderData<typeof loader>()
   const navigation = useNavigation()
   const [searchParams] = useSearchParams()
   const location = useLocation()
@@ -107,7 +97,7 @@ export default function ActionPlans() {
           <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
             {clients.map((c) => (
               <li key={c.clientId} className="flex items-center justify-between gap-2 rounded-md border border-slate-200 px-3 py-2">
-                <Link to={withParams({ client: c.clientId, page: null })} className="font-medium text-brand-700 underline">
+                <Link to={withParams({ client: c.clientId, ...firstPage })} className="font-medium text-brand-700 underline">
                   {c.clientName}
                 </Link>
                 <span className="text-sm">
@@ -182,7 +172,7 @@ export default function ActionPlans() {
       </Form>
 
       <div aria-busy={loading} className={loading ? 'opacity-60' : ''}>
-        {page.total === 0 ? (
+        {page.rows.length === 0 ? (
           <EmptyState title={filtered ? 'No plans match these filters' : view === 'clients' ? 'No shared plans yet' : 'No action plans yet'}>
             {filtered ? (
               'Try clearing a filter or searching for fewer words.'
@@ -204,88 +194,7 @@ export default function ActionPlans() {
           </EmptyState>
         ) : (
           <>
-            <p className="mb-2 text-sm text-slate-600" aria-live="polite">
-              {page.total}
-              {page.totalIsCapped ? '+' : ''} plan{page.total === 1 ? '' : 's'}
-              {page.pageCount > 1 ? ` · page ${page.page} of ${page.pageCount}${page.totalIsCapped ? '+' : ''}` : ''}
-            </p>
-            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-              <table className="w-full min-w-[720px] text-left text-sm">
-                <caption className="sr-only">Action plans, sorted by {columns.find((c) => c.key === query.sort)?.label}</caption>
-                <thead className="bg-slate-50">
-                  <tr>
-                    {view === 'clients' ? <th scope="col" className="px-3 py-2">Client</th> : null}
-                    {columns.map((column) => {
-                      const active = query.sort === column.key
-                      const nextDir = active && query.dir === 'asc' ? 'desc' : 'asc'
-                      return (
-                        <th
-                          key={column.key}
-                          scope="col"
-                          className="px-3 py-2"
-                          aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                        >
-                          <Link to={withParams({ sort: column.key, dir: nextDir, page: null })} className="font-semibold underline-offset-2 hover:underline">
-                            {column.label}
-                            <span aria-hidden>{active ? (query.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
-                          </Link>
-                        </th>
-                      )
-                    })}
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {page.rows.map((plan) => (
-                    <tr key={plan.id} className={plan.overdue ? 'bg-red-50/40' : ''}>
-                      {view === 'clients' ? <td className="px-3 py-2">{plan.clientName}</td> : null}
-                      <td className="px-3 py-2 text-slate-700">{plan.theme || '—'}</td>
-                      <td className="px-3 py-2">
-                        <Link to={`/action-plans/${plan.id}`} className="font-medium text-brand-700 underline">
-                          {plan.title}
-                        </Link>
-                        {plan.milestonesTotal > 0 ? (
-                          <div className="text-xs text-slate-500">
-                            {plan.milestonesDone}/{plan.milestonesTotal} milestones
-                          </div>
-                        ) : null}
-                      </td>
-                      <td className="max-w-xs px-3 py-2 text-slate-700">
-                        <span className="line-clamp-2">{plan.description || '—'}</span>
-                      </td>
-                      <td className="px-3 py-2">
-                        <StatusBadge status={plan.status} />
-                      </td>
-                      <td className="px-3 py-2">{plan.priority ?? <span className="text-slate-500">None</span>}</td>
-                      <td className="whitespace-nowrap px-3 py-2">
-                        {plan.timelineEnd ?? '—'} <DueBadge overdue={plan.overdue} dueThisWeek={plan.dueThisWeek} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            {page.pageCount > 1 ? (
-              <nav aria-label="Pages" className="mt-3 flex items-center justify-between gap-2">
-                {page.page > 1 ? (
-                  <Link to={withParams({ page: String(page.page - 1) })} className={buttonClass('secondary')}>
-                    ← Previous
-                  </Link>
-                ) : (
-                  <span />
-                )}
-                <span className="text-sm text-slate-600">
-                  {(page.page - 1) * pageSize + 1}–{(page.page - 1) * pageSize + page.rows.length} of {page.total}
-                  {page.totalIsCapped ? '+' : ''}
-                </span>
-                {page.page < page.pageCount ? (
-                  <Link to={withParams({ page: String(page.page + 1) })} className={buttonClass('secondary')}>
-                    Next →
-                  </Link>
-                ) : (
-                  <span />
-                )}
-              </nav>
-            ) : null}
+            <PlanTable page={page} query={query} showClient={view === 'clients'} withParams={withParams} />
           </>
         )}
       </div>

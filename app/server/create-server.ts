@@ -3,12 +3,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node'
-import compression from 'compression'
 import express from 'express'
 import type { ChatModel } from '#lib/ai/model'
 import type { AuthBackend } from '#lib/auth/index'
 import type { Database, ReadUnit } from '#lib/db/database'
 import type { Env } from '#lib/env'
+import { acceptsGzip, compressWhole, gzipAssets, gzipWhenWorthIt } from './compression'
 import { authWithOutagesAs503, withOutagesAs503 } from './database-outage'
 import {
   bodyKind,
@@ -45,8 +45,9 @@ export function createServer(parts: ServerParts): express.Express {
   // X-Forwarded-For / -Host / -Proto are believed only from the proxies TRUST_PROXY names:
   // otherwise anyone could choose the address their sign-in attempts are counted against.
   app.set('trust proxy', parts.env.TRUST_PROXY)
-  // HTTP_COMPRESSION=off leaves compressing to a proxy in front of the app.
-  if (parts.env.HTTP_COMPRESSION === 'on') app.use(compression())
+  // HTTP_COMPRESSION=off leaves compressing to a proxy in front of the app; on, each
+  // response is gzipped once, whole (./compression.ts).
+  const compress = parts.env.HTTP_COMPRESSION === 'on'
 
   app.use((_req, res, next) => {
     const nonce = randomBytes(16).toString('base64')
@@ -82,10 +83,24 @@ export function createServer(parts: ServerParts): express.Express {
 
   if (parts.viteMiddleware) app.use(parts.viteMiddleware)
   if (parts.clientDirectory) {
-    // Fingerprinted files never change, so browsers may keep them for a year.
+    // Fingerprinted files never change, so browsers may keep them for a year; gzipped
+    // once at start-up, they are sent from memory.
+    const gzippedAssets = compress ? gzipAssets(path.join(parts.clientDirectory, 'assets')) : new Map()
+    app.use('/assets', (req, res, next) => {
+      const asset = gzippedAssets.get(req.path)
+      if (!asset || (req.method !== 'GET' && req.method !== 'HEAD') || !acceptsGzip(req.headers['accept-encoding'])) return next()
+      res.setHeader('Content-Type', asset.type)
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+      res.setHeader('Content-Encoding', 'gzip')
+      res.setHeader('Vary', 'Accept-Encoding')
+      res.setHeader('Content-Length', asset.body.length)
+      res.end(req.method === 'HEAD' ? undefined : asset.body)
+    })
     app.use(
       '/assets',
       express.static(path.join(parts.clientDirectory, 'assets'), { immutable: true, maxAge: '1y', index: false }),
+      // A missing asset is answered here, by its prefix: it never reaches the app's routes.
+      (_req: express.Request, res: express.Response) => res.status(404).type('text/plain').send('Not found'),
     )
     // Other built files (the favicon, robots.txt…) by their exact names, read once at start:
     // a page request never waits for the disk to say there is no such file.
@@ -140,7 +155,7 @@ export function createServer(parts: ServerParts): express.Express {
       const handle = () => handleRemix(toFetchRequest(req, res, body), loadContext(req, res, reads))
       const response = reads ? await reads.enter(handle) : await handle()
       await reads?.finish()
-      await sendRemixResponse(res, response)
+      await sendRemixResponse(res, response, compress && req.method !== 'HEAD' && acceptsGzip(req.headers['accept-encoding']))
     } catch (error) {
       await reads?.finish().catch(() => {})
       next(error)
@@ -196,8 +211,12 @@ function fetchHeaders(incoming: IncomingMessage['headers']): Headers {
   return headers
 }
 
-/** Sends Remix's response through Express (streamed bodies stay streamed). */
-async function sendRemixResponse(res: express.Response, response: Response): Promise<void> {
+/**
+ * Sends Remix's response through Express: gzipped once, whole, when `gzip` and the
+ * response is text to read whole (./compression.ts); streams such as the chat turn's
+ * NDJSON stay streamed, chunk by chunk, uncompressed.
+ */
+async function sendRemixResponse(res: express.Response, response: Response, gzip: boolean): Promise<void> {
   res.statusMessage = response.statusText
   res.status(response.status)
   for (const [name, value] of response.headers.entries()) {
@@ -206,6 +225,12 @@ async function sendRemixResponse(res: express.Response, response: Response): Pro
     if (name.toLowerCase() === 'cache-control') res.setHeader(name, value)
     else res.append(name, value)
   }
-  if (response.body) await writeReadableStreamToWritable(response.body, res)
+  if (response.body && gzip && compressWhole(response.headers)) {
+    const whole = await gzipWhenWorthIt(Buffer.from(await response.arrayBuffer()))
+    res.append('Vary', 'Accept-Encoding')
+    if (whole.gzipped) res.setHeader('Content-Encoding', 'gzip')
+    res.setHeader('Content-Length', whole.body.length)
+    res.end(whole.body)
+  } else if (response.body) await writeReadableStreamToWritable(response.body, res)
   else res.end()
 }

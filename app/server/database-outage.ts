@@ -39,6 +39,7 @@ export function withOutagesAs503(db: Database): Database {
     asUser: (userId, work) => outagesAs503(() => db.asUser(userId, work)),
     asAnonymous: (work) => outagesAs503(() => db.asAnonymous(work)),
     asService: (work) => outagesAs503(() => db.asService(work)),
+    identifyUser: (lookup) => outagesAs503(() => db.identifyUser(lookup)),
     // The health check reports the outage itself.
     ping: () => db.ping(),
     readUnit: () => db.readUnit(),

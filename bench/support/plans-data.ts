@@ -306,6 +306,7 @@ export function capturingDatabase(db: Database): { db: Database; captured: Captu
       asUser: (userId, work) => db.asUser(userId, (tx) => work(wrap(tx))),
       asAnonymous: (work) => db.asAnonymous(work),
       asService: (work) => db.asService(work),
+      identifyUser: (lookup) => db.identifyUser(lookup),
       ping: () => db.ping(),
       readUnit: () => db.readUnit(),
       close: () => db.close(),

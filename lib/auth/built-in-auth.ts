@@ -70,13 +70,12 @@ export function createBuiltInAuth(
   async function signedInUserId(request: AuthRequest): Promise<string | null> {
     const token = readSessionToken(request.cookieHeader, cookies)
     if (!token) return null
-    const rows = await db.asService((tx) =>
-      tx.query<{ user_id: string }>(
-        'select user_id from private.login_sessions where token_hash = $1 and expires_at > now()',
-        [sha256Hex(token)],
-      ),
-    )
-    return rows[0]?.user_id ?? null
+    // In a read unit, the lookup also makes the rest of the request's reads run as this
+    // user without a statement of its own (decision 013).
+    return db.identifyUser({
+      text: 'select user_id from private.login_sessions where token_hash = $1 and expires_at > now()',
+      params: [sha256Hex(token)],
+    })
   }
 
   return {

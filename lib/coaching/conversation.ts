@@ -1,12 +1,12 @@
 import { describeReplyFailure, streamReply, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
-import type { Database } from '../db/database'
+import type { Database, Tx } from '../db/database'
 import { AppError } from '../errors'
 import { nextGuidedMessage } from './guided'
 import { turnPrompt } from './prompt-builders'
 import { appendMessages, newMessage } from './responses'
 import { signalsCrisis, supportMessage } from './safety'
-import { memoryOf, pauseSession, readSession, requireRunnable, type SessionView, type StageView } from './sessions'
+import { memoryOf, pauseSession, readSession, requireRunnable, type SessionView } from './sessions'
 import type { StageNumber } from './stages.shared'
 import { encodeTurnEvent, type Message, type TurnEvent, type TurnInput } from './turn-protocol.shared'
 
@@ -22,17 +22,15 @@ export interface TurnDependencies {
   ai: ChatModel | null
 }
 
-async function loadRunnableStage(deps: TurnDependencies, userId: string, sessionId: string, stage: StageNumber) {
-  return deps.db.asUser(userId, async (tx) => {
-    const session = await readSession(tx, { userId, sessionId, forTurnIn: stage })
-    requireRunnable(session)
-    if (session.sessionType !== 'self_coaching') {
-      throw new AppError('conflict', 'In a coach-led session the coach writes the notes; there is no AI conversation.')
-    }
-    const stageView = session.stages.find((s) => s.number === stage)
-    if (!stageView || stage > session.currentStage) throw new AppError('conflict', 'That stage has not started yet.')
-    return { session, stageView }
-  })
+async function loadRunnableStage(tx: Tx, userId: string, sessionId: string, stage: StageNumber) {
+  const session = await readSession(tx, { userId, sessionId, forTurnIn: stage })
+  requireRunnable(session)
+  if (session.sessionType !== 'self_coaching') {
+    throw new AppError('conflict', 'In a coach-led session the coach writes the notes; there is no AI conversation.')
+  }
+  const stageView = session.stages.find((s) => s.number === stage)
+  if (!stageView || stage > session.currentStage) throw new AppError('conflict', 'That stage has not started yet.')
+  return { session, stageView }
 }
 
 function errorEvent(error: unknown): TurnEvent {
@@ -51,15 +49,13 @@ function claimLifetimeSeconds(ai: ChatModel | null): number {
  * Claims the right to answer a client message (see the reply_claims migration): true for
  * the one turn that may answer it, false while another turn holds the claim.
  */
-async function claimReply(deps: TurnDependencies, userId: string, sessionId: string, messageId: string): Promise<boolean> {
-  const rows = await deps.db.asUser(userId, (tx) =>
-    tx.query(
-      `insert into public.reply_claims (session_id, message_id) values ($1, $2)
-       on conflict (session_id, message_id) do update set claimed_at = now()
-         where reply_claims.claimed_at < now() - make_interval(secs => $3)
-       returning message_id`,
-      [sessionId, messageId, claimLifetimeSeconds(deps.ai)],
-    ),
+async function claimReply(tx: Tx, ai: ChatModel | null, sessionId: string, messageId: string): Promise<boolean> {
+  const rows = await tx.query(
+    `insert into public.reply_claims (session_id, message_id) values ($1, $2)
+     on conflict (session_id, message_id) do update set claimed_at = now()
+       where reply_claims.claimed_at < now() - make_interval(secs => $3)
+     returning message_id`,
+    [sessionId, messageId, claimLifetimeSeconds(ai)],
   )
   return rows.length > 0
 }
@@ -75,70 +71,82 @@ function replyTo(transcript: Message[], messageId: string): Message | null {
   return reply?.role === 'assistant' ? reply : null
 }
 
-export async function* runTurn(
-  deps: TurnDependencies,
-  request: { userId: string; sessionId: string; stage: StageNumber; input: TurnInput },
-): AsyncGenerator<TurnEvent> {
-  const { userId, sessionId, stage, input } = request
-  let loaded: { session: SessionView; stageView: StageView }
+/** What a turn does before the model: events to send and stop, or a claimed message to answer. */
+type PreparedTurn =
+  | { answer: false; events: TurnEvent[] }
+  | { answer: true; session: SessionView; transcript: Message[]; answering: string; saved: Message | null }
+
+/**
+ * Everything a turn does before the model is called, in one transaction (issue 10): read
+ * the stage, store the client's message and claim the reply to it — so a message is never
+ * stored without being claimed, and the turn pays for one BEGIN/COMMIT, not three.
+ */
+function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }: TurnRequest): Promise<PreparedTurn> {
+  return deps.db.asUser(userId, async (tx): Promise<PreparedTurn> => {
+    const { session, stageView } = await loadRunnableStage(tx, userId, sessionId, stage)
+    let transcript = stageView.responses.transcript
+    let saved: Message | null = null
+    if (input.kind === 'message') {
+      const existing = transcript.findIndex((message) => message.id === input.messageId)
+      if (existing >= 0) {
+        // A double submit: the message is already stored. Answer with its reply if there is one.
+        const reply = replyTo(transcript, input.messageId)
+        if (reply) return { answer: false, events: [{ type: 'done', message: reply, usage: null }] }
+      } else {
+        if (session.pausedAt) return { answer: false, events: [pausedEvent] }
+        const clientMessage = newMessage('client', input.text, { id: input.messageId })
+        if (signalsCrisis(input.text)) {
+          const support = newMessage('assistant', supportMessage, { kind: 'support' })
+          await appendMessages(tx, { sessionId, stage, messages: [clientMessage, support] })
+          await pauseSession(tx, { sessionId })
+          return { answer: false, events: [{ type: 'saved', message: clientMessage }, { type: 'paused', message: support }] }
+        }
+        await appendMessages(tx, { sessionId, stage, messages: [clientMessage] })
+        transcript = [...transcript, clientMessage]
+        saved = clientMessage
+      }
+    } else if (transcript.at(-1)?.role !== 'client') {
+      return { answer: false, events: [{ type: 'error', message: 'There is no unanswered message to retry.', retryable: false, status: 409 }] }
+    }
+    if (session.pausedAt) return { answer: false, events: [pausedEvent] }
+
+    const answering = input.kind === 'message' ? input.messageId : transcript.at(-1)?.id
+    if (!answering) throw new Error('A turn with no client message to answer')
+    if (!(await claimReply(tx, deps.ai, sessionId, answering))) {
+      // Another request is answering this message (or just has): never a second reply.
+      const { stageView } = await loadRunnableStage(tx, userId, sessionId, stage)
+      const reply = replyTo(stageView.responses.transcript, answering)
+      const outcome: TurnEvent = reply
+        ? { type: 'done', message: reply, usage: null }
+        : { type: 'error', message: 'This message is already being answered. Wait a moment for the reply.', retryable: false, status: 409 }
+      return { answer: false, events: saved ? [{ type: 'saved', message: saved }, outcome] : [outcome] }
+    }
+    return { answer: true, session, transcript, answering, saved }
+  })
+}
+
+interface TurnRequest {
+  userId: string
+  sessionId: string
+  stage: StageNumber
+  input: TurnInput
+}
+
+export async function* runTurn(deps: TurnDependencies, request: TurnRequest): AsyncGenerator<TurnEvent> {
+  const { userId, sessionId, stage } = request
+  let prepared: PreparedTurn
   try {
-    loaded = await loadRunnableStage(deps, userId, sessionId, stage)
+    prepared = await prepareTurn(deps, request)
   } catch (error) {
     yield errorEvent(error)
     return
   }
-  const { session } = loaded
-  let transcript = loaded.stageView.responses.transcript
-
-  if (input.kind === 'message') {
-    const existing = transcript.findIndex((message) => message.id === input.messageId)
-    if (existing >= 0) {
-      // A double submit: the message is already stored. Answer with its reply if there is one.
-      const reply = replyTo(transcript, input.messageId)
-      if (reply) {
-        yield { type: 'done', message: reply, usage: null }
-        return
-      }
-    } else {
-      if (session.pausedAt) {
-        yield pausedEvent
-        return
-      }
-      const clientMessage = newMessage('client', input.text, { id: input.messageId })
-      if (signalsCrisis(input.text)) {
-        const support = newMessage('assistant', supportMessage, { kind: 'support' })
-        await deps.db.asUser(userId, async (tx) => {
-          await appendMessages(tx, { sessionId, stage, messages: [clientMessage, support] })
-          await pauseSession(tx, { sessionId })
-        })
-        yield { type: 'saved', message: clientMessage }
-        yield { type: 'paused', message: support }
-        return
-      }
-      await deps.db.asUser(userId, (tx) => appendMessages(tx, { sessionId, stage, messages: [clientMessage] }))
-      transcript = [...transcript, clientMessage]
-      yield { type: 'saved', message: clientMessage }
-    }
-  } else if (transcript.at(-1)?.role !== 'client') {
-    yield { type: 'error', message: 'There is no unanswered message to retry.', retryable: false, status: 409 }
+  if (!prepared.answer) {
+    yield* prepared.events
     return
   }
-  if (session.pausedAt) {
-    yield pausedEvent
-    return
-  }
-
-  const answering = input.kind === 'message' ? input.messageId : transcript.at(-1)?.id
-  if (!answering) throw new Error('A turn with no client message to answer')
-  if (!(await claimReply(deps, userId, sessionId, answering))) {
-    // Another request is answering this message (or just has): never a second reply.
-    const { stageView } = await loadRunnableStage(deps, userId, sessionId, stage)
-    const reply = replyTo(stageView.responses.transcript, answering)
-    yield reply
-      ? { type: 'done', message: reply, usage: null }
-      : { type: 'error', message: 'This message is already being answered. Wait a moment for the reply.', retryable: false, status: 409 }
-    return
-  }
+  const { session, transcript, answering, saved } = prepared
+  if (saved) yield { type: 'saved', message: saved }
 
   // Until the reply is stored, the claim is given back whichever way the turn ends: a
   // model failure, or the browser going away mid-stream (the generator is returned).

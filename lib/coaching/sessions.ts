@@ -51,7 +51,8 @@ export async function listSessions(
       // newest first through its own index, a page's worth, whatever the history's length.
       `select s.id, s.title, s.session_type, s.current_stage, s.session_date, s.due_at,
               s.started_at, s.completed_at, s.cancelled_at,
-              case when s.user_id = $1 then null else coalesce(p.display_name, 'A client') end as client_name
+              case when s.user_id = $1 then null
+                   else coalesce((select p.display_name from public.profiles p where p.id = s.user_id), 'A client') end as client_name
        from (
          (select * from public.coaching_sessions where user_id = $1
           order by session_date desc, created_at desc limit $2)
@@ -59,7 +60,6 @@ export async function listSessions(
          (select * from public.coaching_sessions where coach_id = $1 and user_id <> $1
           order by session_date desc, created_at desc limit $2)
        ) s
-       left join public.profiles p on p.id = s.user_id
        order by s.session_date desc, s.created_at desc
        limit $2`,
       [userId, limit],

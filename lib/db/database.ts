@@ -37,6 +37,14 @@ export interface Database {
   asUser<T>(userId: string, work: (tx: Tx) => Promise<T>): Promise<T>
   asAnonymous<T>(work: (tx: Tx) => Promise<T>): Promise<T>
   asService<T>(work: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * Who is signed in: runs `lookup` (a query returning a `user_id` column, at most one row)
+   * as the service, and in the same statement becomes that user, so inside a read unit the
+   * calls as that user that follow need no statement of their own to switch identity
+   * (statements per page = real queries + 2: BEGIN and COMMIT; decision 013). Returns the
+   * user id, or null when the lookup finds no row.
+   */
+  identifyUser(lookup: { text: string; params?: readonly unknown[] }): Promise<string | null>
   /** Succeeds when the database answers a trivial query. */
   ping(): Promise<void>
   /**
@@ -62,6 +70,14 @@ type Identity = { role: 'authenticated' | 'anon'; claims: Record<string, string>
 const setIdentitySql = `select set_config('request.jwt.claims', $1, true), set_config('role', $2, true)`
 const identityParams = (identity: Identity) => (identity ? [JSON.stringify(identity.claims), identity.role] : ['', 'none'])
 const identityKey = (identity: Identity) => (identity ? `${identity.role}:${identity.claims.sub ?? ''}` : 'service')
+
+/** A lookup that also sets the claims and role of the user it finds (see Database.identifyUser). */
+const identifyingSql = (lookup: string) =>
+  `select found.user_id::text as user_id,
+          set_config('request.jwt.claims', json_build_object('sub', found.user_id::text, 'role', 'authenticated')::text, true) as claims,
+          set_config('role', 'authenticated', true) as role
+   from (${lookup}) found limit 1`
+const userIdentity = (userId: string): NonNullable<Identity> => ({ role: 'authenticated', claims: { sub: userId, role: 'authenticated' } })
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -89,7 +105,18 @@ export function createDatabase(driver: Driver): Database {
     target: driver.target,
     asUser(userId, work) {
       if (!isUuid(userId)) throw new Error(`asUser needs a user id (uuid), got ${JSON.stringify(userId)}`)
-      return run({ role: 'authenticated', claims: { sub: userId, role: 'authenticated' } }, work)
+      return run(userIdentity(userId), work)
+    },
+    async identifyUser(lookup) {
+      const text = identifyingSql(lookup.text)
+      try {
+        const unit = currentUnit.getStore()
+        if (unit && !unit.finished) return await unit.identify(text, lookup.params)
+        const [row] = await driver.transaction((tx) => tx.query<{ user_id: string }>(text, lookup.params))
+        return row?.user_id ?? null
+      } catch (error) {
+        throw toAppError(error)
+      }
     },
     asAnonymous(work) {
       return run({ role: 'anon', claims: { role: 'anon' } }, work)
@@ -133,7 +160,16 @@ class SharedTransaction {
     }
   }
 
-  private enqueue<T>(statement: (tx: Tx) => Promise<T>, identity: Identity): Promise<T> {
+  /** A lookup as the service that becomes the user it finds (Database.identifyUser). */
+  identify(text: string, params: readonly unknown[] | undefined): Promise<string | null> {
+    return this.enqueue(async (tx, open) => {
+      const [row] = await tx.query<{ user_id: string }>(text, params)
+      if (row && open) open.identity = identityKey(userIdentity(row.user_id))
+      return row?.user_id ?? null
+    }, null)
+  }
+
+  private enqueue<T>(statement: (tx: Tx, open?: { identity: string }) => Promise<T>, identity: Identity): Promise<T> {
     const result = this.queue.then(async () => {
       if (this.finished) {
         // Late work (after the response was started) gets a transaction of its own.
@@ -149,7 +185,7 @@ class SharedTransaction {
           await open.tx.query(setIdentitySql, identityParams(identity))
           open.identity = key
         }
-        return await statement(open.tx)
+        return await statement(open.tx, open)
       } catch (error) {
         // The transaction is aborted: roll it back; the next statement starts a new one.
         this.open = null

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Database, Tx } from '../db/database'
+import { cursorColumns, decodeCursor, keysetPage, keysetQuery, type CursorColumns, type KeysetOrder, type KeyType, type PageRequest } from '../db/keyset'
 import { AppError } from '../errors'
 import { smartCriteriaSchema } from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
@@ -26,10 +27,11 @@ export const planListQuerySchema = z.object({
   session: z.uuid().optional().catch(undefined),
   client: z.uuid().optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1),
+  /** Cursors (lib/db/keyset.ts): the page after, or before, the row one names. */
+  after: z.string().max(1200).optional().catch(undefined),
+  before: z.string().max(1200).optional().catch(undefined),
 })
 export type PlanListQuery = z.infer<typeof planListQuerySchema>
-
 /** Reads the table's query from URL search params; anything unknown falls back to its default. */
 export function parsePlanListQuery(params: URLSearchParams): PlanListQuery {
   const raw = Object.fromEntries([...params].filter(([, value]) => value !== ''))
@@ -56,28 +58,36 @@ export interface PlanRow {
 
 export interface PlanPage {
   rows: PlanRow[]
-  /** How many plans match, counted up to planCountCap (see totalIsCapped). */
-  total: number
-  /** True when more than planCountCap plans match: `total` is then the cap, "1000+". */
-  totalIsCapped: boolean
-  page: number
-  /** Pages up to the counted total (at least the current page, and one more when capped). */
-  pageCount: number
+  /** Cursor of the next page (after this page's last row), when there is one. */
+  next: string | null
+  /** Cursor of the previous page (before this page's first row), when there is one. */
+  previous: string | null
+  /** True on the first page: with no `next`, its rows are then every plan that matches. */
+  isFirst: boolean
 }
 
-/**
- * Counting stops here: a page shows "1000+ plans" rather than counting a long history on
- * every request (issue 10).
- */
-export const planCountCap = 1000
+const sortKeys: Record<(typeof planSortColumns)[number], { key: string; keyType: KeyType }> = {
+  theme: { key: 'lower(a.theme)', keyType: 'text' },
+  title: { key: 'lower(a.title)', keyType: 'text' },
+  // The first 200 characters decide, so a cursor stays short enough for a URL.
+  description: { key: 'lower(left(a.description, 200))', keyType: 'text' },
+  status: { key: `array_position(array['blocked','in_progress','pending','completed'], a.status)`, keyType: 'int' },
+  priority: { key: 'a.priority', keyType: 'int' }, // nulls sort last (no priority after 5)
+  due: { key: 'a.timeline_end', keyType: 'date' },
+}
 
-const sortSql: Record<(typeof planSortColumns)[number], string> = {
-  theme: 'lower(a.theme)',
-  title: 'lower(a.title)',
-  description: 'lower(a.description)',
-  status: `array_position(array['blocked','in_progress','pending','completed'], a.status)`,
-  priority: 'a.priority', // nulls sort last (no priority after 5)
-  due: 'a.timeline_end',
+/** The table's order for a query: the chosen column, then newest first, then id. */
+function planOrder(query: Pick<PlanListQuery, 'sort' | 'dir'>): KeysetOrder {
+  return { ...sortKeys[query.sort], dir: query.dir, createdAt: 'a.created_at', id: 'a.id' }
+}
+
+/** The page a query asks for: after or before a cursor (when it is one this order made), or the first. */
+function pageRequest(query: PlanListQuery): PageRequest {
+  const { keyType } = sortKeys[query.sort]
+  const after = decodeCursor(query.after, keyType)
+  if (after) return { after }
+  const before = decodeCursor(query.before, keyType)
+  return before ? { before } : {}
 }
 
 /** Words of a search, each matched as a prefix: "run sho" finds "Running shoes". */
@@ -129,7 +139,9 @@ function planRow(row: {
  * One page of the action-plan table. `scope: 'mine'` is the user's own plans;
  * `scope: 'clients'` is a coach's view of the plans their clients' sessions share with
  * them (row-level security decides which). The explicit owner filter lets Postgres use
- * the indexes instead of evaluating the policies over every plan.
+ * the indexes instead of evaluating the policies over every plan. Pages are keyset pages
+ * (lib/db/keyset.ts) and nothing is counted: a page reads at most `limit + 1` rows,
+ * however long the history (docs/decisions/016-keyset-pages-and-search-under-rls.md).
  */
 export async function listActionPlans(
   db: Database,
@@ -138,15 +150,12 @@ export async function listActionPlans(
     scope,
     query,
     openOnly = false,
-    withTotal = true,
-  }: { userId: string; scope: 'mine' | 'clients'; query: PlanListQuery; openOnly?: boolean; withTotal?: boolean },
+    limit = planPageSize,
+  }: { userId: string; scope: 'mine' | 'clients'; query: PlanListQuery; openOnly?: boolean; limit?: number },
 ): Promise<PlanPage> {
   const params: unknown[] = [userId]
+  const param = (value: unknown) => `$${params.push(value)}`
   const where: string[] = []
-  const add = (sql: (n: number) => string, value: unknown) => {
-    params.push(value)
-    where.push(sql(params.length))
-  }
   if (scope === 'mine') where.push('a.user_id = $1')
   else {
     where.push(`a.user_id in (
@@ -154,54 +163,64 @@ export async function listActionPlans(
       join public.program_members client on client.program_id = me.program_id and client.role = 'client'
       where me.user_id = $1 and me.role = 'coach')`)
     where.push('a.session_id is not null')
-    if (query.client) add((n) => `a.user_id = $${n}`, query.client)
+    if (query.client) where.push(`a.user_id = ${param(query.client)}`)
   }
   if (openOnly) where.push(`a.status <> 'completed'`)
-  if (query.status) add((n) => `a.status = $${n}`, query.status)
-  if (query.priority) add((n) => `a.priority = $${n}`, query.priority)
-  if (query.session) add((n) => `a.session_id = $${n}`, query.session)
+  if (query.status) where.push(`a.status = ${param(query.status)}`)
+  if (query.priority) where.push(`a.priority = ${param(query.priority)}`)
+  if (query.session) where.push(`a.session_id = ${param(query.session)}`)
   const search = query.q ? searchQuery(query.q) : null
-  if (search) add((n) => `a.search @@ to_tsquery('simple', $${n})`, search)
+  if (search) {
+    // Under row-level security `@@` cannot use the GIN index (it is not leakproof), so the
+    // user's own plans are searched by a function that filters by owner first (migration
+    // 20261203000100). A coach's view is the small set shared with them: matched directly.
+    where.push(
+      scope === 'mine'
+        ? `a.id in (select private.my_action_plans_matching(${param(search)}))`
+        : `a.search @@ to_tsquery('simple', ${param(search)})`,
+    )
+  }
   if (query.due === 'overdue') where.push(`a.timeline_end < ${todaySql} and a.status <> 'completed'`)
   if (query.due === 'this_week') where.push(`a.timeline_end between ${todaySql} and ${todaySql} + 6`)
   if (query.due === 'later') where.push(`a.timeline_end > ${todaySql} + 6`)
   if (query.due === 'none') where.push('a.timeline_end is null')
 
-  const order = `${sortSql[query.sort]} ${query.dir === 'desc' ? 'desc' : 'asc'} nulls last, a.created_at desc, a.id`
-  const offset = (query.page - 1) * planPageSize
-  return db.asUser(userId, async (tx) => {
-    // The rows first, then (only when a total is shown) a count that stops past the cap.
-    const rows = await tx.query<Parameters<typeof planRow>[0]>(
-      `select a.id, a.theme, a.title, left(a.description, 300) as description, a.status, a.priority, a.timeline_end,
-              a.session_id, s.title as session_title, a.user_id,
-              case when a.user_id = $1 then null else p.display_name end as client_name,
-              (select count(*)::int from public.milestones m where m.action_plan_id = a.id and m.completed) as milestones_done,
-              (select count(*)::int from public.milestones m where m.action_plan_id = a.id) as milestones_total,
-              coalesce(a.timeline_end < ${todaySql} and a.status <> 'completed', false) as overdue,
-              coalesce(a.timeline_end between ${todaySql} and ${todaySql} + 6 and a.status <> 'completed', false) as due_this_week
-       from public.action_plans a
-       left join public.coaching_sessions s on s.id = a.session_id
-       left join public.profiles p on p.id = a.user_id
-       where ${where.join(' and ')}
-       order by ${order}
-       limit ${planPageSize} offset $${params.length + 1}`,
-      [...params, offset],
-    )
-    if (!withTotal) {
-      return { rows: rows.map(planRow), total: rows.length, totalIsCapped: false, page: query.page, pageCount: query.page }
-    }
-    const [{ counted = 0 } = {}] = await tx.query<{ counted: number }>(
-      `select count(*)::int as counted from (select 1 from public.action_plans a where ${where.join(' and ')} limit ${planCountCap + 1}) capped`,
-      params,
-    )
-    const totalIsCapped = counted > planCountCap
-    const total = Math.min(counted, planCountCap)
-    // Past the cap, there is a next page while this one is full.
-    const pageCount = totalIsCapped
-      ? Math.max(Math.ceil(total / planPageSize), rows.length === planPageSize ? query.page + 1 : query.page)
-      : Math.max(1, Math.ceil(total / planPageSize))
-    return { rows: rows.map(planRow), total, totalIsCapped, page: query.page, pageCount }
-  })
+  const order = planOrder(query)
+  const readPage = (request: PageRequest) => {
+    const pageParams = [...params]
+    const keyset = keysetQuery(order, request, (value) => `$${pageParams.push(value)}`)
+    const conditions = keyset.where ? [...where, keyset.where] : where
+    return db.asUser(userId, (tx) =>
+      tx.query<Parameters<typeof planRow>[0] & CursorColumns>(
+        `select a.id, a.theme, a.title, left(a.description, 300) as description, a.status, a.priority, a.timeline_end,
+                a.session_id, a.user_id,
+                -- Probes per row shown (not joins the planner may build from every session
+                -- or profile the user can read; decision 016).
+                (select s.title from public.coaching_sessions s where s.id = a.session_id) as session_title,
+                case when a.user_id = $1 then null else (select p.display_name from public.profiles p where p.id = a.user_id) end as client_name,
+                (select count(*)::int from public.milestones m where m.action_plan_id = a.id and m.completed) as milestones_done,
+                (select count(*)::int from public.milestones m where m.action_plan_id = a.id) as milestones_total,
+                coalesce(a.timeline_end < ${todaySql} and a.status <> 'completed', false) as overdue,
+                coalesce(a.timeline_end between ${todaySql} and ${todaySql} + 6 and a.status <> 'completed', false) as due_this_week,
+                ${cursorColumns(order)}
+         from public.action_plans a
+         where ${conditions.join(' and ')}
+         order by ${keyset.orderBy}
+         limit ${limit + 1}`,
+        pageParams,
+      ),
+    ).then((fetched) => keysetPage(fetched, request, limit))
+  }
+
+  let request = pageRequest(query)
+  let page = await readPage(request)
+  // Back past the start or forward past the end (plans were added or removed meanwhile):
+  // the first page, rather than a short or empty one with nowhere to go.
+  const pastTheStart = 'before' in request && page.previous === null && page.rows.length < limit
+  const pastTheEnd = 'after' in request && page.rows.length === 0
+  if (pastTheStart || pastTheEnd) page = await readPage((request = {}))
+  const isFirst = !('after' in request) && page.previous === null
+  return { rows: page.rows.map(planRow), next: page.next, previous: page.previous, isFirst }
 }
 
 /** The user's own open plans due soonest: the dashboard's list, with overdue and this-week marks. */
@@ -211,9 +230,9 @@ export async function listOpenActionPlans(db: Database, { userId, limit = 10 }: 
     scope: 'mine',
     query: planListQuerySchema.parse({ sort: 'due' }),
     openOnly: true,
-    withTotal: false,
+    limit,
   })
-  return page.rows.slice(0, limit)
+  return page.rows
 }
 
 export interface ClientOverdue {

@@ -2,6 +2,8 @@
  * The production server over real HTTP: security headers, caching, health checks and
  * the sign-up → dashboard → sign-out round trip, on the built app and a real database.
  */
+import http from 'node:http'
+import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '#lib/db/database'
 import { resetCalendarFeed } from '#lib/plans/calendar'
@@ -71,6 +73,64 @@ describe('every page', () => {
     const response = await fetch(baseUrl + '/no-such-page')
     expect(response.status).toBe(404)
     expect(await response.text()).toContain('Not found')
+  })
+})
+
+/** A raw GET (fetch would decompress and hide the encoding): status, headers and body bytes. */
+function rawGet(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }))
+        response.on('error', reject)
+      })
+      .on('error', reject)
+  })
+}
+
+describe('compression, once per response (issue 10)', () => {
+  it('a page is gzipped whole, with its length, for a browser that takes gzip; as it is for one that does not', async () => {
+    const zipped = await rawGet(baseUrl + '/', { 'accept-encoding': 'gzip, deflate, br' })
+    expect(zipped.status).toBe(200)
+    expect(zipped.headers['content-encoding']).toBe('gzip')
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/i)
+    expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length)
+    const html = zlib.gunzipSync(zipped.body).toString('utf8')
+    expect(html).toMatch(/^<!DOCTYPE html>/i)
+    expect(html).toContain('</html>')
+
+    for (const acceptEncoding of [undefined, 'identity', 'gzip;q=0']) {
+      const plain = await rawGet(baseUrl + '/', acceptEncoding ? { 'accept-encoding': acceptEncoding } : {})
+      expect(plain.headers['content-encoding'], String(acceptEncoding)).toBeUndefined()
+      expect(plain.body.toString('utf8')).toContain('</html>')
+    }
+  })
+
+  it('a built script is sent gzipped from memory, cached for a year; a missing asset is a 404', async () => {
+    const page = await (await fetch(baseUrl + '/')).text()
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1] ?? /href="(\/assets\/[^"]+\.js)"/.exec(page)?.[1]
+    expect(script).toBeTruthy()
+    const zipped = await rawGet(baseUrl + script, { 'accept-encoding': 'gzip' })
+    expect(zipped.status).toBe(200)
+    expect(zipped.headers['content-encoding']).toBe('gzip')
+    expect(zipped.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    const plain = await rawGet(baseUrl + script)
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(zlib.gunzipSync(zipped.body).equals(plain.body)).toBe(true)
+    expect((await rawGet(baseUrl + '/assets/no-such-file.js', { 'accept-encoding': 'gzip' })).status).toBe(404)
+  })
+
+  it('with HTTP_COMPRESSION=off nothing is compressed (a proxy does it)', async () => {
+    const server = await startBuiltServer(testDb.db, { env: { HTTP_COMPRESSION: 'off' } })
+    try {
+      const page = await rawGet(server.url + '/', { 'accept-encoding': 'gzip' })
+      expect(page.headers['content-encoding']).toBeUndefined()
+      expect(page.body.toString('utf8')).toContain('</html>')
+    } finally {
+      await server.close()
+    }
   })
 })
 

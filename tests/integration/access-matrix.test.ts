@@ -644,6 +644,27 @@ describeOnOwnData('action_plans', () => {
       attempt(actor, 'delete from public.action_plans where id = $1 returning id', [plan!.id]),
     )
   })
+
+  // private.my_action_plans_matching (migration 20261203000100, decision 016): searching runs
+  // as the table's owner so the GIN index is used, so it must itself keep to what the
+  // caller may read: their own plans, once theirs to see. Called directly, as the Data API
+  // would let anyone call it, as well as through the table's query.
+  it('search returns only the caller’s own readable plans: never another user’s, nor an unreleased coach-led one', async () => {
+    const found = (planId: string) => (actor: Actor) =>
+      attempt(actor, `select id from private.my_action_plans_matching('plan:*') as found(id) where id = $1`, [planId])
+    const foundThroughTheTable = (planId: string) => (actor: Actor) =>
+      attempt(actor, `select a.id from public.action_plans a where a.id in (select private.my_action_plans_matching('plan:*')) and a.id = $1`, [planId])
+    for (const planId of [row.privatePlan, row.sharedPlan]) {
+      await expectOnly(['client'], everyoneBut('client'), found(planId))
+      await expectOnly(['client'], everyoneBut('client'), foundThroughTheTable(planId))
+    }
+    // The coach can read the shared plan, but search is of one's own plans only.
+    expect(await attempt('coach', 'select id from public.action_plans where id = $1', [row.sharedPlan])).toBe('allowed')
+    // Not the client's to see before release; found once released.
+    await expectOnly([], everyoneBut(), found(row.coachLedPlan))
+    await service((tx) => tx.query('update public.coaching_sessions set released_at = now() where id = $1', [row.coachLedSession]))
+    await expectOnly(['client'], everyoneBut('client'), found(row.coachLedPlan))
+  })
 })
 
 describeOnOwnData('milestones', () => {

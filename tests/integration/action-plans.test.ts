@@ -15,9 +15,7 @@ import {
   listClientsWithOverdue,
   listOpenActionPlans,
   moveMilestone,
-  planCountCap,
   planListQuerySchema,
-  planPageSize,
   setActionPlanStatus,
   setMilestoneCompleted,
   updateActionPlan,
@@ -96,54 +94,91 @@ describe('the table', () => {
     expect(await search('%')).toHaveLength(5) // no words: no search filter
   })
 
-  it('pages through many plans in a stable order', async () => {
+  /** Every page from the first, following Next; then back, following Previous. */
+  async function walk(owner: string, overrides: Partial<PlanListQuery> = {}) {
+    const forward = [await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query(overrides) })]
+    while (forward.at(-1)!.next) {
+      forward.push(await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ ...overrides, after: forward.at(-1)!.next! }) }))
+    }
+    const back = [forward.at(-1)!]
+    while (back.at(-1)!.previous) {
+      back.push(await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ ...overrides, before: back.at(-1)!.previous! }) }))
+    }
+    return { forward, back: back.reverse() }
+  }
+
+  it('pages through many plans in a stable order, forward and back, with no count', async () => {
     const owner = await createUser(testDb.db)
     for (let i = 0; i < 60; i++) await plan(owner, { title: `Step ${String(i).padStart(2, '0')}`, timelineEnd: day(i) })
-    const pages = await Promise.all([1, 2, 3].map((page) => listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page }) })))
-    expect(pages.map((p) => [p.total, p.pageCount, p.rows.length])).toEqual([
-      [60, 3, 25],
-      [60, 3, 25],
-      [60, 3, 10],
+    const { forward, back } = await walk(owner)
+    expect(forward.map((p) => [p.rows.length, p.isFirst, Boolean(p.previous), Boolean(p.next)])).toEqual([
+      [25, true, false, true],
+      [25, false, true, true],
+      [10, false, true, false],
     ])
-    const all = pages.flatMap((p) => p.rows.map((r) => r.title))
-    expect(new Set(all).size).toBe(60)
-    expect(all[0]).toBe('Step 00')
-    expect(all.at(-1)).toBe('Step 59')
+    const all = forward.flatMap((p) => p.rows.map((r) => r.title))
+    expect(all).toEqual(Array.from({ length: 60 }, (_, i) => `Step ${String(i).padStart(2, '0')}`))
+    expect(back.map((p) => p.rows.map((r) => r.title))).toEqual(forward.map((p) => p.rows.map((r) => r.title)))
+    expect(back[0]!.isFirst).toBe(true)
   })
 
-  it('counts up to the cap and no further, and pages on past it while a page is full', async () => {
+  it('pages with ties, nulls and every sort, both ways: each plan exactly once, in the order of one full read', async () => {
     const owner = await createUser(testDb.db)
-    // Ties on purpose: every plan is due the same day, so the order falls to created_at, then id.
+    // Ties on purpose: plans share due dates, priorities, themes and even creation times,
+    // and some have no due date or priority, so the order falls to created_at, then id.
     await testDb.db.asService((tx) =>
       tx.query(
-        `insert into public.action_plans (user_id, title, timeline_end, created_at)
-         select $1, 'Bulk ' || lpad(g::text, 4, '0'), current_date + 30, now() - make_interval(secs => g / 2)
-         from generate_series(1, $2::int) g`,
-        [owner, planCountCap + 30],
+        `insert into public.action_plans (user_id, title, theme, description, status, priority, timeline_end, created_at)
+         select $1, 'Bulk ' || lpad(g::text, 3, '0'), (array['Fitness','Money','Housing'])[1 + g % 3], 'Content ' || (g % 7),
+                (array['pending','in_progress','blocked','completed'])[1 + g % 4],
+                case when g % 5 = 0 then null else 1 + g % 5 end,
+                case when g % 6 = 0 then null else current_date + (g % 9) end,
+                now() - make_interval(secs => g / 3)
+         from generate_series(1, 130) g`,
+        [owner],
       ),
     )
-    const first = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: 1 }) })
-    expect([first.total, first.totalIsCapped, first.pageCount, first.rows.length]).toEqual([planCountCap, true, planCountCap / planPageSize, 25])
-    const atCap = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: planCountCap / planPageSize }) })
-    expect([atCap.totalIsCapped, atCap.pageCount, atCap.rows.length]).toEqual([true, planCountCap / planPageSize + 1, 25])
-    const last = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: planCountCap / planPageSize + 2 }) })
-    expect([last.pageCount, last.rows.length]).toEqual([planCountCap / planPageSize + 2, 5])
+    for (const sort of ['due', 'priority', 'theme', 'title', 'description', 'status'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const whole = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ sort, dir }), limit: 200 })
+        const { forward, back } = await walk(owner, { sort, dir })
+        const ids = forward.flatMap((p) => p.rows.map((r) => r.id))
+        expect(ids, `${sort} ${dir}`).toEqual(whole.rows.map((r) => r.id))
+        expect(ids).toHaveLength(130)
+        expect(back.flatMap((p) => p.rows.map((r) => r.id)), `${sort} ${dir}, going back`).toEqual(ids)
+      }
+    }
+    // Filters hold across pages.
+    const open = await walk(owner, { status: 'pending' })
+    expect(open.forward.flatMap((p) => p.rows.map((r) => r.status))).toEqual(Array(32).fill('pending'))
 
-    // Page boundaries with ties: every plan exactly once, across all the pages.
-    const pages = await Promise.all(
-      Array.from({ length: planCountCap / planPageSize + 2 }, (_, i) => listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ page: i + 1 }) })),
-    )
-    const ids = pages.flatMap((p) => p.rows.map((r) => r.id))
-    expect(ids).toHaveLength(planCountCap + 30)
-    expect(new Set(ids).size).toBe(planCountCap + 30)
-
-    // The dashboard's list counts nothing: it shows ten open plans.
+    // The dashboard's list counts nothing: it reads its ten open plans.
     expect(await listOpenActionPlans(testDb.db, { userId: owner })).toHaveLength(10)
   })
 
+  it('treats a cursor it did not make as the first page, and one past the end too', async () => {
+    const owner = await createUser(testDb.db)
+    for (let i = 0; i < 30; i++) await plan(owner, { title: `Item ${String(i).padStart(2, '0')}`, timelineEnd: day(i) })
+    const first = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query() })
+    const forged = [
+      'not-a-cursor',
+      Buffer.from(JSON.stringify(["1'); drop table action_plans; --", '2026-01-01 00:00:00+00', randomUUID()])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-01-01', 'yesterday', randomUUID()])).toString('base64url'),
+    ]
+    for (const after of forged) {
+      const page = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ after }) })
+      expect(page.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id))
+      expect(page.isFirst).toBe(true)
+    }
+    // A cursor from beyond the last plan: the first page, not an empty one.
+    const beyond = Buffer.from(JSON.stringify(['9999-12-31', '1970-01-01 00:00:00+00', randomUUID()])).toString('base64url')
+    const page = await listActionPlans(testDb.db, { userId: owner, scope: 'mine', query: query({ after: beyond }) })
+    expect([page.isFirst, page.rows.length, Boolean(page.next)]).toEqual([true, 25, true])
+  })
+
   it('reads bad query parameters as defaults instead of failing', () => {
-    const parsed = planListQuerySchema.parse({ sort: 'user_id; drop', dir: 'sideways', status: 'nope', priority: '9', page: '-4', due: 'yesterday' })
-    expect(parsed).toEqual({ sort: 'due', dir: 'asc', status: undefined, priority: undefined, due: undefined, session: undefined, client: undefined, q: undefined, page: 1 })
+    const parsed = planListQuerySchema.parse({ sort: 'user_id; drop', dir: 'sideways', status: 'nope', priority: '9', after: 'x'.repeat(5000), due: 'yesterday' })
+    expect(parsed).toEqual({ sort: 'due', dir: 'asc', status: undefined, priority: undefined, due: undefined, session: undefined, client: undefined, q: undefined, after: undefined, before: undefined })
   })
 
   it('the dashboard lists open plans, soonest first', async () => {
@@ -217,7 +252,7 @@ describe('a plan’s details, edits and history', () => {
     const third = await createActionPlan(testDb.db, { userId, requestKey, input: { title: 'Once only' } })
     expect(new Set([first, second, third]).size).toBe(1)
     const page = await listActionPlans(testDb.db, { userId, scope: 'mine', query: query({ q: 'once only' }) })
-    expect(page.total).toBe(1)
+    expect(page.rows).toHaveLength(1)
   })
 })
 
@@ -302,12 +337,12 @@ describe('the coach’s view', () => {
 
     const coachView = await listActionPlans(testDb.db, { userId: coach, scope: 'clients', query: query() })
     expect(coachView.rows.map((r) => [r.title, r.clientName, r.overdue])).toEqual([['Shared plan', 'Client Lou', true]])
-    expect((await listActionPlans(testDb.db, { userId: coach, scope: 'clients', query: query({ client }) })).total).toBe(1)
-    expect((await listActionPlans(testDb.db, { userId: coach, scope: 'clients', query: query({ client: otherClient }) })).total).toBe(0)
+    expect((await listActionPlans(testDb.db, { userId: coach, scope: 'clients', query: query({ client }) })).rows).toHaveLength(1)
+    expect((await listActionPlans(testDb.db, { userId: coach, scope: 'clients', query: query({ client: otherClient }) })).rows).toHaveLength(0)
     expect(await listClientsWithOverdue(testDb.db, { userId: coach })).toEqual([{ clientId: client, clientName: 'Client Lou', overdue: 1, open: 1 }])
 
-    expect((await listActionPlans(testDb.db, { userId: otherClient, scope: 'clients', query: query() })).total).toBe(0)
-    expect((await listActionPlans(testDb.db, { userId: otherClient, scope: 'mine', query: query() })).total).toBe(0)
+    expect((await listActionPlans(testDb.db, { userId: otherClient, scope: 'clients', query: query() })).rows).toHaveLength(0)
+    expect((await listActionPlans(testDb.db, { userId: otherClient, scope: 'mine', query: query() })).rows).toHaveLength(0)
 
     // The coach reads the shared plan but cannot edit a client's self-coaching plan.
     const sharedPlan = coachView.rows[0]!

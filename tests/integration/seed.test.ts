@@ -35,11 +35,11 @@ describe('demo data', () => {
     expect(diegoPlans.rows.some((r) => r.milestonesDone === 1 && r.milestonesTotal === 3)).toBe(true)
 
     const amaraPlans = await listActionPlans(testDb.db, { userId: amara!, scope: 'mine', query })
-    expect(amaraPlans.total).toBe(3)
+    expect(amaraPlans.rows).toHaveLength(3)
     expect(amaraPlans.rows.some((r) => r.overdue)).toBe(true)
 
     const coachView = await listActionPlans(testDb.db, { userId: coach!, scope: 'clients', query })
-    expect(coachView.total).toBe(5) // Diego's shared plans and Amara's coach-led ones; not Amara's own
+    expect(coachView.rows).toHaveLength(5) // Diego's shared plans and Amara's coach-led ones; not Amara's own
     expect((await listClientsWithOverdue(testDb.db, { userId: coach! })).map((c) => [c.clientName, c.overdue])).toEqual([
       ['Diego (demo client)', 1],
       ['Amara (demo client)', 0],

@@ -11,6 +11,8 @@ import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import type { AuthBackend } from '#lib/auth/index'
 import { createDatabase, type Database, type Driver, type Tx } from '#lib/db/database'
 import { parseEnv } from '#lib/env'
+import { runTurn } from '#lib/coaching/conversation'
+import { startSession } from '#lib/coaching/sessions'
 import { createActionPlan } from '#lib/plans/action-plans'
 import { loader as dashboardLoader } from '~/routes/dashboard'
 import { loader as plansLoader } from '~/routes/action-plans._index'
@@ -96,15 +98,16 @@ function getRequest(url: string) {
   return { unit, context, request }
 }
 
-const identityStatements = (statements: string[]) => statements.filter((s) => s.includes("set_config('role'"))
-const realQueries = (statements: string[]) => statements.filter((s) => s !== 'begin' && s !== 'end' && !s.includes("set_config('role'"))
+/** Statements that only switch identity (the session lookup that also does it is a real query). */
+const identityStatements = (statements: string[]) => statements.filter((s) => s.startsWith("select set_config('request.jwt.claims', $1"))
+const realQueries = (statements: string[]) => statements.filter((s) => s !== 'begin' && s !== 'end' && !identityStatements([s]).length)
 
 describe('a GET page is one unit of work', () => {
   for (const [name, url, loader] of [
     ['/dashboard', 'http://localhost/dashboard', dashboardLoader],
     ['/action-plans', 'http://localhost/action-plans', plansLoader],
   ] as const) {
-    it(`${name}: the session, the profile and the page's data in one transaction, the identity set once`, async () => {
+    it(`${name}: the session, the profile and the page's data in one transaction; statements = real queries + 2`, async () => {
       const { unit, context, request } = getRequest(url)
       seen.transactions = 0
       seen.statements.length = 0
@@ -116,10 +119,12 @@ describe('a GET page is one unit of work', () => {
       expect(root.user).toEqual({ id: userId, displayName: 'Uma Unit' })
       expect(page).toBeTruthy()
       expect(seen.transactions).toBe(1)
-      expect(identityStatements(seen.statements)).toHaveLength(1)
+      // The session lookup becomes the user in the same statement (Database.identifyUser),
+      // so no statement only switches identity: BEGIN and COMMIT are the only extra ones.
+      expect(identityStatements(seen.statements)).toHaveLength(0)
+      expect(seen.statements[1]).toMatch(/private\.login_sessions/)
       const real = realQueries(seen.statements)
-      // BEGIN, COMMIT and the one claims-and-role statement; everything else is a real query.
-      expect(seen.statements.length).toBe(real.length + 3)
+      expect(seen.statements.length).toBe(real.length + 2)
     })
   }
 })
@@ -127,6 +132,28 @@ describe('a GET page is one unit of work', () => {
 describe('identities inside one unit', () => {
   const whoAmI = (tx: Tx) =>
     tx.query<{ role: string; sub: string | null }>(`select current_user::text as role, auth.uid()::text as sub`).then((rows) => rows[0]!)
+
+  it('identifyUser becomes the user it finds for the calls that follow, and stays the service when it finds none', async () => {
+    const unit = db.readUnit()
+    seen.statements.length = 0
+    const lookup = (id: string) => ({ text: 'select id as user_id from auth.users where id = $1', params: [id] })
+    const [found, asFound, missing, afterMissing] = await unit.enter(async () => [
+      await db.identifyUser(lookup(userId)),
+      await db.asUser(userId, whoAmI),
+      await db.identifyUser(lookup('00000000-0000-4000-8000-000000000002')),
+      await db.asService(whoAmI),
+    ])
+    await unit.finish()
+    expect(found).toBe(userId)
+    expect(asFound).toEqual({ role: 'authenticated', sub: userId })
+    expect(missing).toBeNull()
+    expect(afterMissing.role).not.toBe('authenticated')
+    // begin, lookup, whoami, (back to the service) switch, lookup, whoami, end: asUser after a
+    // lookup that found its user needed no switch.
+    expect(identityStatements(seen.statements)).toHaveLength(1)
+    // Outside a unit it is a lookup in a transaction of its own.
+    expect(await db.identifyUser(lookup(userId))).toBe(userId)
+  })
 
   it('each call runs as its own identity, also when calls interleave', async () => {
     const unit = db.readUnit()
@@ -171,5 +198,32 @@ describe('identities inside one unit', () => {
     await unit.finish()
     const late = await unit.enter(() => db.asUser(userId, (tx) => tx.query<{ title: string }>('select title from public.action_plans where id = $1', [planId])))
     expect(late).toEqual([{ title: 'Written inside a unit' }])
+  })
+})
+
+describe('a chat turn before the model', () => {
+  it('reads the stage, stores the client message and claims its reply in one transaction', async () => {
+    const started = await startSession(db, { userId, sessionType: 'self_coaching' })
+    if (!started.started) throw new Error('expected a new session')
+    const messageId = randomUUID()
+    seen.transactions = 0
+    seen.statements.length = 0
+    const events = runTurn({ db, ai: null }, { userId, sessionId: started.sessionId, stage: 1, input: { kind: 'message', messageId, text: 'I am here.' } })
+    const first = await events.next()
+    expect(first.value).toMatchObject({ type: 'saved', message: { id: messageId } })
+    // Everything up to the reply: one transaction, its statements in order.
+    expect(seen.transactions).toBe(1)
+    const inOrder = seen.statements.filter((s) => /stage_responses|reply_claims/.test(s) && /^\s*(update|insert)/.test(s))
+    expect(inOrder.map((s) => (s.includes('reply_claims') ? 'claim' : 'store'))).toEqual(['store', 'claim'])
+    expect(seen.statements.at(-1)).toBe('end')
+    const [claim] = await db.asService((tx) => tx.query('select 1 from public.reply_claims where session_id = $1 and message_id = $2', [started.sessionId, messageId]))
+    expect(claim).toBeTruthy()
+
+    // The guided reply, stored in a transaction of its own.
+    seen.transactions = 0
+    const rest: string[] = []
+    for await (const event of events) rest.push(event.type)
+    expect(rest).toEqual(['delta', 'done'])
+    expect(seen.transactions).toBe(1)
   })
 })
