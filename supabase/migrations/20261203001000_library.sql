@@ -183,7 +183,9 @@ create table public.template_items (
 );
 alter table public.template_items enable row level security;
 create index template_items_exercise_idx on public.template_items (exercise_id) where exercise_id is not null;
-create index template_items_program_idx on public.template_items (program_id);
+-- Every composite foreign key (its row and program) has an index on its columns, so a cascade
+-- finds its rows; the program column leads where policies filter by program.
+create index template_items_program_idx on public.template_items (program_id, template_id);
 
 create table public.template_tags (
   template_id uuid not null,
@@ -195,8 +197,8 @@ create table public.template_tags (
 );
 alter table public.template_tags enable row level security;
 -- Filtering the library by tag.
-create index template_tags_tag_idx on public.template_tags (tag_id, template_id);
-create index template_tags_program_idx on public.template_tags (program_id);
+create index template_tags_tag_idx on public.template_tags (tag_id, program_id, template_id);
+create index template_tags_program_idx on public.template_tags (program_id, template_id);
 
 -- ─── modules: ordered templates, each with a day offset ──────────────────────────────
 create table public.modules (
@@ -229,8 +231,8 @@ create table public.module_steps (
   unique (module_id, position)
 );
 alter table public.module_steps enable row level security;
-create index module_steps_template_idx on public.module_steps (template_id);
-create index module_steps_program_idx on public.module_steps (program_id);
+create index module_steps_template_idx on public.module_steps (template_id, program_id);
+create index module_steps_program_idx on public.module_steps (program_id, module_id);
 
 -- ─── sessions from templates ─────────────────────────────────────────────────────────
 -- Lineage (session_template_id, module_id + module_run_id) and the snapshot: whether the
