@@ -8,6 +8,8 @@ type FieldErrors = Record<string, string[] | undefined>
 
 /** Blank rows offered for new action steps under the existing ones. */
 const extraActionStepRows = 2
+/** A step has at most this many milestones; a blank row is offered while there is room. */
+const maxMilestones = 4
 
 function asText(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : ''
@@ -46,7 +48,14 @@ export function reviewFormValues(slug: string, fields: Fields): Record<string, u
       if (spec.kind === 'list') return [spec.key, asList(value).join('\n')]
       if (spec.kind === 'rating') return [spec.key, asText(value)]
       if (spec.kind === 'actionSteps' || spec.kind === 'actionReviews') {
-        return [spec.key, asRecords(value).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, asText(v)])))]
+        return [
+          spec.key,
+          asRecords(value).map((row) =>
+            Object.fromEntries(
+              Object.entries(row).map(([k, v]) => [k, Array.isArray(v) ? asRecords(v).map((m) => Object.fromEntries(Object.entries(m).map(([mk, mv]) => [mk, asText(mv)]))) : asText(v)]),
+            ),
+          ),
+        ]
       }
       if (spec.kind === 'smart') return [spec.key, Object.fromEntries(Object.entries(asRecord(value)).map(([k, v]) => [k, asText(v)]))]
       return [spec.key, asText(value)]
@@ -116,6 +125,7 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
                 <div className="sm:col-span-2">
                   <TextField label="Detail (optional)" name={`${row}.description`} maxLength={1000} defaultValue={asText(step.description)} errors={errors[`${row}.description`]} />
                 </div>
+                <MilestoneRows row={row} stepNumber={index + 1} milestones={asRecords(step.milestones)} errors={errors} />
               </fieldset>
             )
           })}
@@ -164,6 +174,28 @@ function FieldEditor({ spec, value, errors }: { spec: FieldSpec; value: unknown;
       )
     }
   }
+}
+
+/**
+ * A step's milestones: the ones proposed from what the client said (or saved before), each
+ * kept, changed or cleared here, and one blank row to add another (decision 020).
+ */
+function MilestoneRows({ row, stepNumber, milestones, errors }: { row: string; stepNumber: number; milestones: Record<string, unknown>[]; errors: FieldErrors }) {
+  const rows: Record<string, unknown>[] = [...milestones, ...(milestones.length < maxMilestones ? [{}] : [])]
+  return (
+    <fieldset className="flex flex-col gap-2 sm:col-span-2">
+      <legend className="text-sm font-medium text-slate-700">Milestones for step {stepNumber} (optional)</legend>
+      {rows.map((milestone, index) => {
+        const name = `${row}.milestones[${index}]`
+        return (
+          <div key={index} className="grid gap-2 sm:grid-cols-[2fr_1fr]">
+            <TextField label={`Milestone ${index + 1} of step ${stepNumber}`} name={`${name}.title`} maxLength={200} defaultValue={asText(milestone.title)} errors={errors[`${name}.title`]} />
+            <TextField label={`Milestone ${index + 1} date`} name={`${name}.dueDate`} type="date" defaultValue={asText(milestone.dueDate)} errors={errors[`${name}.dueDate`]} />
+          </div>
+        )
+      })}
+    </fieldset>
+  )
 }
 
 /** A stage's saved fields, read-only. */
@@ -222,6 +254,16 @@ function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }) {
               {asText(step.dueDate) ? <span className="text-slate-600"> · by {asText(step.dueDate)}</span> : null}
               {asText(step.priority) ? <span className="text-slate-600"> · priority {asText(step.priority)}</span> : null}
               {asText(step.description) ? <div className="text-sm text-slate-600">{asText(step.description)}</div> : null}
+              {asRecords(step.milestones).length > 0 ? (
+                <ul className="list-disc pl-5 text-sm text-slate-600">
+                  {asRecords(step.milestones).map((milestone, m) => (
+                    <li key={m}>
+                      {asText(milestone.title)}
+                      {asText(milestone.dueDate) ? ` · by ${asText(milestone.dueDate)}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ol>

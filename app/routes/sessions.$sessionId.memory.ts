@@ -13,7 +13,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return invalidSubmission(submission)
   const { itemId } = submission.value
   try {
-    await updateMemoryItem(context.db, { userId, sessionId, itemId, text: submission.value.intent === 'save' ? submission.value.text : null })
+    await updateMemoryItem(context.db, { userId, sessionId, itemId, text: submission.value.intent === 'save' ? submission.value.text : null, ai: context.ai })
     return { result: submission.reply() }
   } catch (error) {
     return submissionFailure(submission, error)

@@ -128,12 +128,12 @@ describe('guided questions with special parsing', () => {
     expect(filled).toMatch(/got in the way/)
   })
 
-  it('Finish asks for one action step per line with a YYYY-MM-DD date', () => {
+  it('Finish asks for one action step per line with its day, said the way people say it (decision 020)', () => {
     const finish = loadStagePrompt(4).guidedQuestions
     const steps = finish.find((question) => question.field === 'actionSteps')
     expect(steps?.question).toMatch(/one step per line/)
-    expect(steps?.question).toContain('YYYY-MM-DD')
-    expect(steps?.question).toMatch(/\d{4}-\d{2}-\d{2}/)
+    expect(steps?.question).toMatch(/by when/)
+    expect(steps?.question).not.toContain('YYYY-MM-DD')
     expect(finish.map((question) => question.field)).toEqual([
       'goalStatement',
       'smartCriteria.specific',

@@ -5,7 +5,10 @@ import { AppError } from '../errors'
 import { nextGuidedMessage } from './guided'
 import { turnPrompt } from './prompt-builders'
 import { appendMessages, newMessage } from './responses'
-import { signalsCrisis, supportMessage } from './safety'
+import { readClientSettings, type ClientSettings } from '../profiles'
+import { assessRisk } from './safety'
+import { screenForCrisis } from './safety-check'
+import { supportMessageFor } from './support-resources'
 import { memoryOf, pauseSession, readSession, requireRunnable, type SessionView } from './sessions'
 import type { StageNumber } from './stages.shared'
 import { encodeTurnEvent, type Message, type TurnEvent, type TurnInput } from './turn-protocol.shared'
@@ -14,7 +17,8 @@ import { encodeTurnEvent, type Message, type TurnEvent, type TurnInput } from '.
  * One turn of a self-coaching conversation: the client's message is stored first (so a
  * failed or slow model never loses it), then the coach's reply streams back and is stored
  * when complete. A half-streamed reply is never stored. Without a model, the guided script
- * replies. Language that signals a crisis pauses the session instead of coaching.
+ * replies. Language that signals a crisis pauses the session instead of coaching, with
+ * support resources for the client's country (decision 020).
  */
 
 export interface TurnDependencies {
@@ -74,18 +78,22 @@ function replyTo(transcript: Message[], messageId: string): Message | null {
 /** What a turn does before the model: events to send and stop, or a claimed message to answer. */
 type PreparedTurn =
   | { answer: false; events: TurnEvent[] }
-  | { answer: true; session: SessionView; transcript: Message[]; answering: string; saved: Message | null }
+  | { answer: true; session: SessionView; settings: ClientSettings; transcript: Message[]; answering: string; saved: Message | null; screen: boolean }
 
 /**
  * Everything a turn does before the model is called, in one transaction (issue 10): read
  * the stage, store the client's message and claim the reply to it — so a message is never
- * stored without being claimed, and the turn pays for one BEGIN/COMMIT, not three.
+ * stored without being claimed, and the turn pays for one BEGIN/COMMIT, not three. A
+ * message the safety rules call a crisis pauses the session here; one they find ambiguous
+ * is marked for the model's check (`screen`), which runs after this transaction.
  */
 function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }: TurnRequest): Promise<PreparedTurn> {
   return deps.db.asUser(userId, async (tx): Promise<PreparedTurn> => {
     const { session, stageView } = await loadRunnableStage(tx, userId, sessionId, stage)
+    const settings = await readClientSettings(tx, { clientId: session.clientId })
     let transcript = stageView.responses.transcript
     let saved: Message | null = null
+    let screen = false
     if (input.kind === 'message') {
       const existing = transcript.findIndex((message) => message.id === input.messageId)
       if (existing >= 0) {
@@ -95,8 +103,9 @@ function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }
       } else {
         if (session.pausedAt) return { answer: false, events: [pausedEvent] }
         const clientMessage = newMessage('client', input.text, { id: input.messageId })
-        if (signalsCrisis(input.text)) {
-          const support = newMessage('assistant', supportMessage, { kind: 'support' })
+        const risk = assessRisk(input.text)
+        if (risk.level === 'crisis') {
+          const support = newMessage('assistant', supportMessageFor(settings.country), { kind: 'support' })
           await appendMessages(tx, { sessionId, stage, messages: [clientMessage, support] })
           await pauseSession(tx, { sessionId })
           return { answer: false, events: [{ type: 'saved', message: clientMessage }, { type: 'paused', message: support }] }
@@ -104,6 +113,7 @@ function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }
         await appendMessages(tx, { sessionId, stage, messages: [clientMessage] })
         transcript = [...transcript, clientMessage]
         saved = clientMessage
+        screen = risk.level === 'ambiguous' && deps.ai !== null
       }
     } else if (transcript.at(-1)?.role !== 'client') {
       return { answer: false, events: [{ type: 'error', message: 'There is no unanswered message to retry.', retryable: false, status: 409 }] }
@@ -121,7 +131,7 @@ function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }
         : { type: 'error', message: 'This message is already being answered. Wait a moment for the reply.', retryable: false, status: 409 }
       return { answer: false, events: saved ? [{ type: 'saved', message: saved }, outcome] : [outcome] }
     }
-    return { answer: true, session, transcript, answering, saved }
+    return { answer: true, session, settings, transcript, answering, saved, screen }
   })
 }
 
@@ -145,8 +155,20 @@ export async function* runTurn(deps: TurnDependencies, request: TurnRequest): As
     yield* prepared.events
     return
   }
-  const { session, transcript, answering, saved } = prepared
+  const { session, settings, transcript, answering, saved, screen } = prepared
   if (saved) yield { type: 'saved', message: saved }
+
+  // What the rules find ambiguous, the model reads too (AI on), once the message is safe.
+  if (screen && deps.ai && (await screenForCrisis(deps.ai, transcript.at(-1)?.content ?? '')).pause) {
+    const support = newMessage('assistant', supportMessageFor(settings.country), { kind: 'support' })
+    await deps.db.asUser(userId, async (tx) => {
+      await appendMessages(tx, { sessionId, stage, messages: [support] })
+      await pauseSession(tx, { sessionId })
+      await tx.query('delete from public.reply_claims where session_id = $1 and message_id = $2', [sessionId, answering])
+    })
+    yield { type: 'paused', message: support }
+    return
+  }
 
   // Until the reply is stored, the claim is given back whichever way the turn ends: a
   // model failure, or the browser going away mid-stream (the generator is returned).
@@ -155,7 +177,7 @@ export async function* runTurn(deps: TurnDependencies, request: TurnRequest): As
     let reply: Message
     let usage: Usage | null = null
     if (!deps.ai) {
-      reply = nextGuidedMessage(stage, transcript, memoryOf(session))
+      reply = nextGuidedMessage(stage, transcript, memoryOf(session), { timeZone: settings.timeZone })
       yield { type: 'delta', text: reply.content }
     } else {
       let finished: { text: string; usage: Usage } | null = null

@@ -30,6 +30,10 @@ describe('a stage’s review form', () => {
         'actionSteps[0].dueDate': '2026-12-09',
         'actionSteps[0].priority': '2',
         'actionSteps[0].description': '',
+        'actionSteps[0].milestones[0].title': 'Try on three pairs',
+        'actionSteps[0].milestones[0].dueDate': '2026-12-05',
+        'actionSteps[0].milestones[1].title': '',
+        'actionSteps[0].milestones[1].dueDate': '',
         'actionSteps[1].title': '',
         'actionSteps[1].dueDate': '',
         'actionSteps[1].priority': '',
@@ -44,7 +48,7 @@ describe('a stage’s review form', () => {
     expect(stageFieldSchemas.finish.parse(fields)).toEqual({
       goalStatement: 'Run 5k',
       smartCriteria: { specific: 'A 5k run', measurable: null, achievable: null, relevant: null, timeBound: null },
-      actionSteps: [{ title: 'Buy shoes', description: null, dueDate: '2026-12-09', priority: 2 }],
+      actionSteps: [{ title: 'Buy shoes', description: null, dueDate: '2026-12-09', priority: 2, milestones: [{ title: 'Try on three pairs', dueDate: '2026-12-05' }] }],
       obstacles: ['Rain', 'Dark evenings'],
       contingencyPlans: [],
     })

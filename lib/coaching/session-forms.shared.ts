@@ -33,12 +33,33 @@ function lines(value: string | undefined): string[] {
     .filter(Boolean)
 }
 
+/** A proposed or typed milestone of a step; a row left blank is an unused slot (decision 020). */
+const milestoneRow = z
+  .object({
+    title: optionalText(200, 'Keep a milestone under 200 characters.'),
+    dueDate: isoDateSchema.optional().transform((value) => value ?? null),
+  })
+  .optional()
+
 const stepRow = z
   .object({
     title: optionalText(200, 'Keep a step under 200 characters.'),
     description: optionalText(1000, 'Keep the detail under 1,000 characters.'),
     dueDate: isoDateSchema.optional().transform((value) => value ?? null),
     priority: z.number().int().min(1).max(5).optional().transform((value) => value ?? null),
+    milestones: z
+      .array(milestoneRow)
+      .optional()
+      .superRefine((rows, context) => {
+        rows?.forEach((row, index) => {
+          if (row && !row.title && row.dueDate) context.addIssue({ code: 'custom', path: [index, 'title'], message: 'Give the milestone a title, or clear its date.' })
+        })
+      })
+      .transform((rows) =>
+        (rows ?? [])
+          .flatMap((row) => (row?.title ? [{ title: row.title, dueDate: row.dueDate }] : []))
+          .slice(0, 4),
+      ),
   })
   .optional()
 

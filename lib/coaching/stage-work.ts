@@ -8,11 +8,15 @@ import { reviewRowsFor, saveMemory } from './memory'
 import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
 import { appendMessages, completeStage, newMessage, openStage, setResponsesKey, type MemoryItem } from './responses'
 import { recordActionReviews } from '../plans/action-plans'
-import { advanceSession, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
+import { readClientSettings } from '../profiles'
+import { advanceSession, pauseSession, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
+import { screenForCrisis } from './safety-check'
+import { coachSupportMessageFor, supportMessageFor } from './support-resources'
 import {
   actionReviewsIn,
   actionReviewsKey,
   emptyFields,
+  memoryStage,
   nextStage,
   parseStageFields,
   stageFieldSchemas,
@@ -71,7 +75,9 @@ export async function draftStageFields(
     // Guided mode answers its own questions; a coach's free notes cannot be parsed without a model.
     // The coach then fills the fields in by hand, starting from what was saved before.
     const saved = parseStageFields(slug, stageView.responses.fields)
-    draft = noteTaking ? (saved.success ? saved.data : emptyFields(slug)) : fieldsFromGuidedAnswers(stage, transcript, memory)
+    // "By next Friday" means the client's next Friday: dates are read in their time zone.
+    const { timeZone } = await deps.db.asUser(userId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
+    draft = noteTaking ? (saved.success ? saved.data : emptyFields(slug)) : fieldsFromGuidedAnswers(stage, transcript, memory, { timeZone })
   } else {
     if (!transcript.some((message) => message.role !== 'assistant')) {
       throw new AppError('conflict', noteTaking ? 'Add some notes for this stage first.' : 'Say something in this stage first.')
@@ -121,18 +127,31 @@ export const coachNoteSchema = z.object({
   text: z.string().trim().min(1, 'Write a note first.').max(4000, 'Keep a note under 4,000 characters.'),
 })
 
-/** A coach's note in a coach-led session: what the client said, or what the coach noticed. */
+/**
+ * A coach's note in a coach-led session: what the client said, or what the coach noticed.
+ * A note that signals a crisis (the same rules as a client's message, and the model for an
+ * ambiguous one when AI is on) pauses the session, and the coach is shown what to do and the
+ * client's support resources (decision 020). The note itself is kept either way.
+ */
 export async function addCoachNote(
   deps: StageWorkDependencies,
   { userId, sessionId, stage, messageId, text }: { userId: string; sessionId: string; stage: StageNumber; messageId: string; text: string },
-): Promise<void> {
-  await deps.db.asUser(userId, async (tx) => {
+): Promise<{ paused: boolean }> {
+  const { clientId, alreadyPaused } = await deps.db.asUser(userId, async (tx) => {
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
     if (session.sessionType !== 'coach_led') throw new AppError('conflict', 'Notes are for coach-led sessions.')
     findStage(session, stage)
     await appendMessages(tx, { sessionId, stage, messages: [newMessage('coach', text, { id: messageId })] })
+    return { clientId: session.clientId, alreadyPaused: Boolean(session.pausedAt) }
   })
+  if (alreadyPaused || !(await screenForCrisis(deps.ai, text, { about: 'client' })).pause) return { paused: alreadyPaused }
+  await deps.db.asUser(userId, async (tx) => {
+    const { country } = await readClientSettings(tx, { clientId })
+    await appendMessages(tx, { sessionId, stage, messages: [newMessage('assistant', coachSupportMessageFor(country), { kind: 'support' })] })
+    await pauseSession(tx, { sessionId })
+  })
+  return { paused: true }
 }
 
 export const suggestionsSchema = z.object({
@@ -162,21 +181,34 @@ export async function suggestForCoach(
   return { ...value, source: 'ai' }
 }
 
-/** Edits one remembered item's text, or removes it (text null), before the AI sees it. */
+/**
+ * Edits one remembered item's text, or removes it (text null), before the AI sees it. An
+ * edit that signals a crisis is saved, and pauses the session with support resources, as a
+ * message would (decision 020); pass the model to have it read an ambiguous one.
+ */
 export async function updateMemoryItem(
   db: Database,
-  { userId, sessionId, itemId, text }: { userId: string; sessionId: string; itemId: string; text: string | null },
-): Promise<void> {
+  { userId, sessionId, itemId, text, ai = null }: { userId: string; sessionId: string; itemId: string; text: string | null; ai?: ChatModel | null },
+): Promise<{ paused: boolean }> {
   const trimmed = text?.trim() ?? null
   if (trimmed !== null && (trimmed.length === 0 || trimmed.length > 2000)) {
     throw new AppError('invalid', 'Write between 1 and 2,000 characters, or remove the item.', { text: ['Write between 1 and 2,000 characters, or remove the item.'] })
   }
-  await db.asUser(userId, async (tx) => {
+  const saved = await db.asUser(userId, async (tx) => {
     const session = await readSession(tx, { userId, sessionId })
     requireRunnable(session)
     const memory = session.memory
     if (!memory.some((item) => item.id === itemId)) throw new AppError('not_found', 'That remembered item is not there any more.')
     const next = trimmed === null ? memory.filter((item) => item.id !== itemId) : memory.map((item) => (item.id === itemId ? { ...item, text: trimmed } : item))
     await saveMemory(tx, { sessionId, items: next })
+    return { clientId: session.clientId, coachWrites: session.viewerRole === 'coach', alreadyPaused: Boolean(session.pausedAt) }
   })
+  if (trimmed === null || saved.alreadyPaused || !(await screenForCrisis(ai, trimmed, { about: saved.coachWrites ? 'client' : 'self' })).pause) return { paused: saved.alreadyPaused }
+  await db.asUser(userId, async (tx) => {
+    const { country } = await readClientSettings(tx, { clientId: saved.clientId })
+    const support = saved.coachWrites ? coachSupportMessageFor(country) : supportMessageFor(country)
+    await appendMessages(tx, { sessionId, stage: memoryStage, messages: [newMessage('assistant', support, { kind: 'support' })] })
+    await pauseSession(tx, { sessionId })
+  })
+  return { paused: true }
 }

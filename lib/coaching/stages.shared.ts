@@ -34,11 +34,23 @@ export const progressLabels: Record<NonNullable<ActionReview['progress']>, strin
   not_done: 'Not done',
 }
 
+/** A checkpoint on the way to an action step; its date only if the client gave one. */
+export const stepMilestoneSchema = z.object({
+  title: text(200).min(1).describe('The checkpoint, in a few words.'),
+  dueDate: isoDateSchema.nullable().describe('The date the client gave for it, as YYYY-MM-DD; null if they gave none.'),
+})
+export type StepMilestone = z.infer<typeof stepMilestoneSchema>
+
 export const actionStepSchema = z.object({
   title: text(200).min(1).describe('The step, as the client agreed it, in a few words.'),
   description: text(1000).nullable().describe('Any detail the client gave about the step; null if none.'),
   dueDate: isoDateSchema.nullable().describe('The date the client gave, as YYYY-MM-DD; null if they gave none.'),
   priority: z.number().int().min(1).max(5).nullable().describe('1 (highest) to 5, if the client said how important it is; null otherwise.'),
+  milestones: z
+    .array(stepMilestoneSchema)
+    .max(4)
+    .default([])
+    .describe('Checkpoints on the way to the step that the client named or accepted, in order; [] if none.'),
 })
 export type ActionStep = z.infer<typeof actionStepSchema>
 

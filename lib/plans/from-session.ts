@@ -17,11 +17,17 @@ import {
   type SmartPartKey,
 } from '../coaching/stages.shared'
 import { readSummary } from '../coaching/summary-schema'
+import { withoutDatesOtherThan } from '../coaching/guided-parsing'
 
 /**
  * Action plans from a finished session: one plan per action step the client agreed in
- * Finish, with the step's own title, date and priority. The model adds a description, SMART
- * criteria and milestones (or, in guided mode, the step alone is used).
+ * Finish, with the step's own title, date and priority. The milestones the client accepted
+ * in Finish are the plan's milestones; for a step without any, the model proposes some. The
+ * model adds a description and SMART criteria (or, in guided mode, the step alone is used).
+ *
+ * Dates come only from the client (decision 020): a milestone keeps a date only if the
+ * client gave that date in Finish, and any other date the model writes — in a milestone, a
+ * title, the description or the SMART criteria — is dropped, not moved or clamped.
  *
  * Idempotent: each plan is keyed by its step (`finish-step-<n>`), unique per session in
  * the database; running again creates nothing new and, when every step already has its
@@ -83,11 +89,12 @@ export async function createPlansFromSession(
     usage = result.usage
   }
 
+  const clientDates = datesTheClientGave(steps)
   const created = await deps.db.asUser(userId, async (tx) => {
     let count = 0
     for (const { step, index } of missing) {
       const extra = enrichment.find((plan) => plan.stepNumber === index + 1)
-      const plan = planFor(step, outcome, session.sessionDate, extra)
+      const plan = planFor(step, outcome, session.sessionDate, extra && withClientDatesOnly(extra, step, clientDates, session.sessionDate))
       const [row] = await tx.query<{ id: string }>(
         `insert into public.action_plans
            (session_id, user_id, title, description, goal_statement, smart_criteria, priority,
@@ -111,13 +118,42 @@ export async function createPlansFromSession(
   return { created, existing: existingKeys.size, usage }
 }
 
+type Enrichment = z.output<typeof enrichmentSchema>['plans'][number]
+
+/** Every date the client gave in Finish: each step's date and its accepted milestones' dates. */
+function datesTheClientGave(steps: ActionStep[]): Set<string> {
+  return new Set(steps.flatMap((step) => [step.dueDate, ...step.milestones.map((m) => m.dueDate)]).filter((date): date is string => date !== null))
+}
+
+/**
+ * What the model wrote, with every date the client did not give taken out. A milestone
+ * keeps its date only when it is one the client gave for this step (its due date or one of
+ * its milestones'); otherwise the milestone stays, undated. Text keeps only the client's dates.
+ */
+function withClientDatesOnly(extra: Enrichment, step: ActionStep, clientDates: ReadonlySet<string>, sessionDate: string): Enrichment {
+  const context = { timeZone: 'UTC', reference: new Date(`${sessionDate}T12:00:00Z`) }
+  const stepDates = new Set([step.dueDate, ...step.milestones.map((m) => m.dueDate)].filter((date): date is string => date !== null))
+  const clean = (text: string) => withoutDatesOtherThan(text, clientDates, context)
+  return {
+    ...extra,
+    description: clean(extra.description),
+    smartCriteria: smartCriteriaSchema.parse(
+      Object.fromEntries(Object.entries(extra.smartCriteria).map(([key, value]) => [key, value === null ? null : clean(value) || null])),
+    ),
+    milestones: extra.milestones
+      .map((m) => ({ title: withoutDatesOtherThan(m.title, stepDates, context), dueDate: m.dueDate && stepDates.has(m.dueDate) ? m.dueDate : null }))
+      .filter((m) => m.title.length > 0),
+  }
+}
+
 /**
  * A plan's SMART criteria are the client's own answers in Finish; only a part they left
  * empty is taken from the model's suggestion, and then from the step itself.
  */
 function smartCriteriaFor(step: ActionStep, outcome: SessionOutcome, suggested: SmartCriteria | undefined): SmartCriteria {
   const fallback: SmartCriteria = { specific: step.title, measurable: null, achievable: null, relevant: outcome.goal, timeBound: step.dueDate }
-  const pick = (part: SmartPartKey) => outcome.smart?.[part] ?? suggested?.[part] ?? fallback[part]
+  // "By when" is the client's to say: their own answer, or the step's date, never the model's.
+  const pick = (part: SmartPartKey) => outcome.smart?.[part] ?? (part === 'timeBound' ? null : suggested?.[part]) ?? fallback[part]
   return smartCriteriaSchema.parse(Object.fromEntries(smartParts.map(({ key }) => [key, pick(key)])))
 }
 
@@ -125,13 +161,11 @@ function planFor(
   step: ActionStep,
   outcome: SessionOutcome,
   sessionDate: string,
-  extra: z.output<typeof enrichmentSchema>['plans'][number] | undefined,
+  extra: Enrichment | undefined,
 ) {
   const due = step.dueDate
-  // The model may suggest dates; the client's own date is the limit for every milestone.
-  const milestones = (extra?.milestones ?? [])
-    .map((m) => ({ title: m.title, dueDate: m.dueDate && due && m.dueDate > due ? due : m.dueDate }))
-    .slice(0, 4)
+  // The milestones the client accepted in Finish; the model's (dates already checked) only for a step without any.
+  const milestones = (step.milestones.length > 0 ? step.milestones : (extra?.milestones ?? [])).slice(0, 4)
   return {
     title: step.title,
     description: step.description ?? extra?.description ?? '',

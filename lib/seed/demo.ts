@@ -10,6 +10,7 @@ import type { Database } from '../db/database'
 import { addMilestone, createActionPlan, listPlansForSession, setActionPlanStatus, setMilestoneCompleted } from '../plans/action-plans'
 import { createPlansFromSession } from '../plans/from-session'
 import { acceptInvite, createInvite, createProgram } from '../programs/programs'
+import { readClientSettings } from '../profiles'
 import { seedDemoLibrary } from './demo-library'
 
 /**
@@ -96,13 +97,14 @@ async function coachAnswers(db: Database, coachId: string, sessionId: string, an
   // A coach-led session: the coach's notes, and the fields the guided parser draws from them.
   const session = await getSession(db, { userId: coachId, sessionId })
   const memory = session.memory
+  const { timeZone } = await db.asUser(coachId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
   for (const stage of stageNumbers) {
     const questions = guidedQuestions(stage, memory)
     const transcript = questions.flatMap((q, i) => [
       { id: randomUUID(), role: 'assistant' as const, content: q.question, at: new Date().toISOString(), field: q.field },
       { id: randomUUID(), role: 'client' as const, content: answers[stage][i] ?? '', at: new Date().toISOString() },
     ])
-    await saveStageFields({ db, ai: null }, { userId: coachId, sessionId, stage, fields: fieldsFromGuidedAnswers(stage, transcript, memory) })
+    await saveStageFields({ db, ai: null }, { userId: coachId, sessionId, stage, fields: fieldsFromGuidedAnswers(stage, transcript, memory, { timeZone }) })
   }
 }
 

@@ -154,6 +154,11 @@ export function scriptedObject(call: RecordedCall): unknown {
       }),
     }
   }
+  if (keys.has('crisis')) {
+    // lib/coaching/safety-check.ts: safetyCheckSchema — asked only about messages the rules find
+    // ambiguous (negated, over, a figure of speech), which a faithful model reads as no crisis.
+    return { crisis: false, category: 'none' }
+  }
   if (keys.has('questions')) {
     // lib/coaching/stage-work.ts: suggestionsSchema
     return {
