@@ -44,6 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {user ? (
               <>
                 <HeaderLink to="/dashboard">Dashboard</HeaderLink>
+                <HeaderLink to="/week">Week</HeaderLink>
                 <HeaderLink to="/action-plans">Plans</HeaderLink>
                 <HeaderLink to="/programs">Programs</HeaderLink>
                 <HeaderLink to="/settings">Settings</HeaderLink>
