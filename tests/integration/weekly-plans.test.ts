@@ -13,6 +13,7 @@ import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import { completeSession, getSession } from '#lib/coaching/sessions'
 import { sqlState } from '#lib/db/database'
 import { createTemplate } from '#lib/library/templates'
+import { calendarFeed, resetCalendarFeed } from '#lib/plans/calendar'
 import { createProgram } from '#lib/programs/programs'
 import { archivePlan, completePastWeeks, copyWeekForward, getPlanVersion, getWeek, markPlanSeen, savePlan } from '#lib/weekly/plans'
 import type { PlanItemRow } from '#lib/weekly/weeks.shared'
@@ -239,13 +240,30 @@ describe('versions', () => {
   })
 })
 
+describe('reminders in the calendar feed', () => {
+  it('lists the client’s planned sessions on their days and the week itself, not cancelled sessions, and nothing of another client', async () => {
+    const week = nextWeek()
+    await savePlan(testDb.db, { userId: coach, clientId: client, programId, weekStart: week, note: 'Feed week', items: [row(day(week, 2), 'Hill repeats'), row(day(week, 4), 'Dropped later')] })
+    const [hills] = (await getWeek(testDb.db, { userId: coach, clientId: client, weekStart: week }))!.plan!.items
+    await savePlan(testDb.db, { userId: coach, clientId: client, programId, weekStart: week, note: 'Feed week', items: [row(day(week, 2), 'Hill repeats', { key: hills!.key })] })
+    await savePlan(testDb.db, { userId: coach, clientId: otherClient, programId, weekStart: week, note: 'Not yours', items: [row(day(week, 3), 'Amara’s swim')] })
+    const token = await resetCalendarFeed(testDb.db, { userId: client })
+    const feed = (await calendarFeed(testDb.db, { token }))!
+    expect(feed).toContain(`SUMMARY:Session: Hill repeats`)
+    expect(feed).toContain(`DTSTART;VALUE=DATE:${day(week, 2).replaceAll('-', '')}`)
+    expect(feed).toContain('SUMMARY:Week planned by your coach')
+    expect(feed).not.toContain('Dropped later')
+    expect(feed).not.toContain('Amara’s swim')
+  })
+})
+
 describe('the week ends', () => {
   it('completes active plans whose week is over where the client lives, once', async () => {
     const week = nextWeek()
     const { planId } = await savePlan(testDb.db, { userId: coach, clientId: client, programId, weekStart: week, note: '', items: [row(day(week, 6), 'Rest day walk')] })
-    // Monday 04:30 UTC after the week is still Sunday 23:30 in New York: not over yet.
+    // Monday 03:30 UTC after the week is still Sunday evening in New York (22:30 EST or 23:30 EDT): not over yet.
     // (Earlier tests' weeks, all before this one, complete on the way.)
-    const sundayNight = new Date(`${day(week, 7)}T04:30:00Z`)
+    const sundayNight = new Date(`${day(week, 7)}T03:30:00Z`)
     await completePastWeeks(testDb.db, { now: sundayNight })
     expect((await getPlanVersion(testDb.db, { userId: client, planId }))?.status).toBe('active')
     const mondayMorning = new Date(`${day(week, 7)}T05:30:00Z`)
