@@ -108,6 +108,8 @@ function scoreField(spec: FieldSpec, expected: unknown, predicted: unknown, matc
     case 'actionSteps': {
       const { pairs, counts } = pairItems(expected as ActionStep[], predicted as ActionStep[], (e, p) => match(e.title, p.title))
       addTo(into, key, counts)
+      // The sub-fields are listed even when no step paired, so every run reports the same rows.
+      for (const sub of ['dueDate', 'priority', 'milestones']) addTo(into, `${key}.${sub}`, zero())
       for (const [e, p] of pairs) {
         addTo(into, `${key}.dueDate`, scoreValue(e.dueDate, p.dueDate, equal))
         addTo(into, `${key}.priority`, scoreValue(e.priority, p.priority, equal))
@@ -119,6 +121,7 @@ function scoreField(spec: FieldSpec, expected: unknown, predicted: unknown, matc
       const sameReview = (e: ActionReview, p: ActionReview) => (e.actionPlanId ? e.actionPlanId === p.actionPlanId : match(e.title, p.title))
       const { pairs, counts } = pairItems(expected as ActionReview[], predicted as ActionReview[], sameReview)
       addTo(into, key, counts)
+      for (const sub of ['progress', 'whatGotInTheWay']) addTo(into, `${key}.${sub}`, zero())
       for (const [e, p] of pairs) {
         addTo(into, `${key}.progress`, scoreValue(e.progress, p.progress, equal))
         addTo(into, `${key}.whatGotInTheWay`, scoreValue(e.whatGotInTheWay, p.whatGotInTheWay, match))

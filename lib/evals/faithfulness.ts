@@ -105,6 +105,8 @@ export interface PlanCheck {
   tracesTo: string | null
   /** Whether it ends on the date the client gave that step (both none counts as right). */
   dateAsGiven: boolean
+  /** How many of its milestones carry a date. */
+  milestoneDates: number
   /** Milestone dates the client never gave. */
   ungivenMilestoneDates: string[]
 }
@@ -120,6 +122,7 @@ export function checkPlans(plans: readonly PlanToCheck[], agreed: readonly Actio
       title: plan.title,
       tracesTo: step?.title ?? null,
       dateAsGiven: step !== null && step.dueDate === plan.timelineEnd,
+      milestoneDates: plan.milestones.filter((m) => m.dueDate !== null).length,
       ungivenMilestoneDates: plan.milestones.flatMap((m) => (m.dueDate && !clientDates.has(m.dueDate) ? [m.dueDate] : [])),
     }
   })

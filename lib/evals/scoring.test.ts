@@ -182,9 +182,9 @@ describe('faithfulness', () => {
       new Set(['2026-03-13']),
     )
     expect(checks).toEqual([
-      { title: 'Pick the three projects', tracesTo: 'Pick the three projects', dateAsGiven: true, ungivenMilestoneDates: ['2026-03-05'] },
-      { title: 'Turn off notifications', tracesTo: 'Turn off notifications', dateAsGiven: false, ungivenMilestoneDates: [] },
-      { title: 'Join a bootcamp', tracesTo: null, dateAsGiven: false, ungivenMilestoneDates: [] },
+      { title: 'Pick the three projects', tracesTo: 'Pick the three projects', dateAsGiven: true, milestoneDates: 2, ungivenMilestoneDates: ['2026-03-05'] },
+      { title: 'Turn off notifications', tracesTo: 'Turn off notifications', dateAsGiven: false, milestoneDates: 0, ungivenMilestoneDates: [] },
+      { title: 'Join a bootcamp', tracesTo: null, dateAsGiven: false, milestoneDates: 0, ungivenMilestoneDates: [] },
     ])
   })
 })
