@@ -1,7 +1,9 @@
 import { digitsForWords } from '../coaching/guided-parsing'
 import { readDates } from '../coaching/guided-dates'
 import { fieldSpecsOf, stageInfo, type ActionReview, type ActionStep, type AnyStageFields, type StageNumber } from '../coaching/stages.shared'
+import type { Summary } from '../coaching/summary-schema'
 import type { Message } from '../coaching/turn-protocol.shared'
+import { sentencesOf } from './stance'
 import { contentTokens, normalisedMatch, supportIn, type TextMatcher } from './text-match'
 
 /**
@@ -15,7 +17,8 @@ import { contentTokens, normalisedMatch, supportIn, type TextMatcher } from './t
  * - a date when it is one the client's words name (read as the app reads dates, on the
  *   session date, in UTC).
  *
- * A plan is faithful when it traces to an action step the client agreed in Finish (the
+ * A summary's claims are checked the same way, against the client's words in every stage of
+ * the session. A plan is faithful when it traces to an action step the client agreed in Finish (the
  * golden steps) and ends on the date they gave for it; a milestone date must be one of the
  * client's dates.
  */
@@ -126,4 +129,23 @@ export function checkPlans(plans: readonly PlanToCheck[], agreed: readonly Actio
       ungivenMilestoneDates: plan.milestones.flatMap((m) => (m.dueDate && !clientDates.has(m.dueDate) ? [m.dueDate] : [])),
     }
   })
+}
+
+/**
+ * Every claim of a session summary: each sentence of its prose, each insight, success
+ * metric and action (with its date), and the goal, against the client's words across the
+ * session's stages.
+ */
+export function summaryClaims(summary: Summary, evidence: TranscriptEvidence): Claim[] {
+  const claims: Claim[] = []
+  for (const sentence of sentencesOf(summary.executiveSummary)) claims.push(textClaim('executiveSummary', sentence, evidence))
+  for (const insight of summary.keyInsights) claims.push(textClaim('keyInsights', insight, evidence))
+  if (summary.goalStatement.trim()) claims.push(textClaim('goalStatement', summary.goalStatement, evidence))
+  for (const action of summary.actionPlan) {
+    claims.push(textClaim('actionPlan.title', action.title, evidence))
+    if (action.dueDate) claims.push({ field: 'actionPlan.dueDate', value: action.dueDate, supported: evidence.dates.has(action.dueDate) })
+  }
+  for (const metric of summary.successMetrics) claims.push(textClaim('successMetrics', metric, evidence))
+  for (const sentence of sentencesOf(summary.supportAndAccountability)) claims.push(textClaim('supportAndAccountability', sentence, evidence))
+  return claims
 }

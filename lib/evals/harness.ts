@@ -6,11 +6,12 @@ import type { MemoryItem } from '../coaching/responses'
 import { screenForCrisis } from '../coaching/safety-check'
 import { stageOpening, type SessionView } from '../coaching/sessions'
 import { extractStageFields } from '../coaching/stage-work'
+import { writeSummary } from '../coaching/summary'
 import { emptyFields, sessionOutcome, stageInfo, stages, type ActionStep, type AnyStageFields, type StageFields, type StageNumber } from '../coaching/stages.shared'
 import type { Message } from '../coaching/turn-protocol.shared'
 import { draftPlans, proposePlanDetails } from '../plans/from-session'
 import { add, overallCounts, rates, scoreExtraction, sumFieldCounts, zero, type Counts, type FieldCounts, type Rates } from './extraction-score'
-import { checkPlans, claimsOf, evidenceFrom, type Claim, type PlanCheck } from './faithfulness'
+import { checkPlans, claimsOf, evidenceFrom, summaryClaims, type Claim, type PlanCheck } from './faithfulness'
 import { goldenSessionDate, loadCrisisMessages, loadGoldenSet, loadPersonas, type CrisisMessage, type GoldenCase, type Persona } from './golden'
 import { judgeMatches, judgeSupport } from './judge'
 import { scoreSafety, type SafetyScore } from './safety-score'
@@ -242,6 +243,20 @@ export interface FaithfulnessResult {
   unsupported: { id: string; field: string; value: string }[]
   /** With a judge: how many of the extractions' claims it calls supported; null without one. */
   judged: SupportTally | null
+  /**
+   * Summaries of whole sessions, one per person whose stages include a Finish: the golden
+   * transcripts of their stages, with the extractions as the saved fields.
+   */
+  summaries: {
+    sessions: number
+    claims: SupportTally
+    /** Summary actions that trace to a step the client agreed (the golden Finish steps). */
+    actions: number
+    actionsTracedToAgreedStep: number
+    judged: SupportTally | null
+    unsupported: { person: string; field: string; value: string }[]
+    failedCalls: number
+  }
   plans: {
     finishTranscripts: number
     agreedSteps: number
@@ -302,6 +317,8 @@ async function runFaithfulness(settings: EvalSettings, cases: GoldenCase[], extr
   })
   settings.onProgress?.(`faithfulness: ${finishCases.length} Finish transcripts`)
 
+  const summaries = await runSummaries(settings, cases, extraction)
+
   const allChecks = checks.flatMap((c) => c.checks)
   const agreedSteps = checks.reduce((n, c) => n + c.agreed, 0)
   const traced = allChecks.filter((c) => c.tracesTo !== null).length
@@ -310,6 +327,7 @@ async function runFaithfulness(settings: EvalSettings, cases: GoldenCase[], extr
     extracted: tally(extractedClaims.flatMap((c) => c.claims)),
     unsupported: extractedClaims.flatMap(({ id, claims }) => claims.filter((c) => !c.supported).map((c) => ({ id, field: c.field, value: c.value }))),
     judged,
+    summaries,
     plans: {
       finishTranscripts: finishCases.length,
       agreedSteps,
@@ -322,6 +340,56 @@ async function runFaithfulness(settings: EvalSettings, cases: GoldenCase[], extr
       failedCalls,
       checks: checks.map(({ id, checks }) => ({ id, checks })),
     },
+  }
+}
+
+/** A whole session of one person from their golden transcripts, completed, the extractions as its saved fields. */
+function personSession(cases: readonly GoldenCase[], predicted: (item: GoldenCase) => AnyStageFields | null): SessionView {
+  const base = evalSession({ stage: 5, memory: cases.find((item) => item.stage === 1)?.memory ?? [] })
+  return {
+    ...base,
+    status: 'completed',
+    stages: base.stages.map((stage) => {
+      const item = cases.find((c) => c.stage === stage.number)
+      return { ...stage, responses: { transcript: item?.transcript ?? [], fields: item ? (predicted(item) as Record<string, unknown> | null) : null, fieldsDraft: null } }
+    }),
+  }
+}
+
+async function runSummaries(settings: EvalSettings, cases: GoldenCase[], extraction: ExtractionResult): Promise<FaithfulnessResult['summaries']> {
+  const predicted = (item: GoldenCase) => extraction.cases[cases.indexOf(item)]?.predicted ?? null
+  const people = [...new Set(cases.filter((item) => item.stage === 4).map((item) => item.person))]
+  let failedCalls = 0
+  const results = await mapLimit(people, settings.concurrency, async (person) => {
+    const own = cases.filter((item) => item.person === person)
+    const transcript = own.flatMap((item) => item.transcript)
+    const evidence = evidenceFrom(transcript, goldenSessionDate)
+    let summary
+    try {
+      summary = (await writeSummary(settings.ai, personSession(own, predicted))).summary
+    } catch {
+      failedCalls += 1
+      return { person, claims: [] as Claim[], judged: [] as boolean[], actions: 0, traced: 0 }
+    }
+    const claims = summaryClaims(summary, evidence)
+    const agreed = (own.find((item) => item.stage === 4)!.expected as StageFields['finish']).actionSteps
+    const traced = checkPlans(summary.actionPlan.map((a) => ({ title: a.title, timelineEnd: a.dueDate, milestones: [] })), agreed, evidence.dates).filter((c) => c.tracesTo !== null).length
+    let judged: boolean[] = []
+    if (settings.judge && claims.length > 0) {
+      const clientWords = transcript.filter((m) => m.role === 'client').map((m) => m.content).join('\n')
+      judged = await judgeSupport(settings.judge, clientWords, claims).catch(() => claims.map(() => false))
+    }
+    return { person, claims, judged, actions: summary.actionPlan.length, traced }
+  })
+  settings.onProgress?.(`faithfulness: ${people.length} session summaries`)
+  return {
+    sessions: people.length,
+    claims: tally(results.flatMap((r) => r.claims)),
+    actions: results.reduce((n, r) => n + r.actions, 0),
+    actionsTracedToAgreedStep: results.reduce((n, r) => n + r.traced, 0),
+    judged: settings.judge ? tally(results.flatMap((r) => r.judged.map((supported) => ({ supported })))) : null,
+    unsupported: results.flatMap(({ person, claims }) => claims.filter((c) => !c.supported).map((c) => ({ person, field: c.field, value: c.value }))),
+    failedCalls,
   }
 }
 

@@ -55,6 +55,10 @@ export function formatReport(report: EvalReport): string {
           ['the golden fields (ceiling of the check)', String(golden.claims), String(golden.supported), formatRate(golden.rate)],
           ['the extractions', String(extracted.claims), String(extracted.supported), formatRate(extracted.rate)],
           ...(judged ? [['the extractions, judged', String(judged.claims), String(judged.supported), formatRate(judged.rate)]] : []),
+          [`${faithfulness.summaries.sessions} session summaries`, String(faithfulness.summaries.claims.claims), String(faithfulness.summaries.claims.supported), formatRate(faithfulness.summaries.claims.rate)],
+          ...(faithfulness.summaries.judged
+            ? [['the summaries, judged', String(faithfulness.summaries.judged.claims), String(faithfulness.summaries.judged.supported), formatRate(faithfulness.summaries.judged.rate)]]
+            : []),
         ],
       ),
       '',
@@ -66,6 +70,7 @@ export function formatReport(report: EvalReport): string {
           ['plans tracing to an agreed step', String(plans.tracedToAgreedStep), percent(plans.tracedToAgreedStep, plans.plans)],
           ['plans ending on the date the client gave', String(plans.withTheDateGiven), percent(plans.withTheDateGiven, plans.plans)],
           ['agreed steps without a plan', String(plans.stepsWithoutPlan), percent(plans.stepsWithoutPlan, plans.agreedSteps)],
+          ['summary actions tracing to an agreed step', String(faithfulness.summaries.actionsTracedToAgreedStep), percent(faithfulness.summaries.actionsTracedToAgreedStep, faithfulness.summaries.actions)],
           ['milestone dates the client never gave', String(plans.milestoneDatesNotGiven), percent(plans.milestoneDatesNotGiven, plans.milestoneDates)],
         ],
       ),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { emptyFields, type StageFields } from '../coaching/stages.shared'
 import { messagesFromLines } from './golden'
 import { overallCounts, pairItems, rates, scoreExtraction, sumFieldCounts } from './extraction-score'
-import { checkPlans, claimsOf, evidenceFrom } from './faithfulness'
+import { checkPlans, claimsOf, evidenceFrom, summaryClaims } from './faithfulness'
 import { scoreSafety } from './safety-score'
 import { asksForAdvice, givesAdvice, replyStance, sentencesOf, stageDone, stanceTotals } from './stance'
 import { contentTokens, normaliseText, normalisedMatch, tokenF1 } from './text-match'
@@ -165,6 +165,31 @@ describe('faithfulness', () => {
     const rating = claimsOf(2, { ...emptyFields('starting_point'), currentStateRating: 7 }, evidence)
     expect(rating).toEqual([{ field: 'currentStateRating', value: '7', supported: true }])
     expect(claimsOf(2, { ...emptyFields('starting_point'), currentStateRating: 8 }, evidence)[0]?.supported).toBe(false)
+  })
+
+  it('checks a summary sentence by sentence', () => {
+    const claims = summaryClaims(
+      {
+        executiveSummary: 'You will pick three projects. You also plan a bootcamp.',
+        keyInsights: [],
+        goalStatement: 'Pick the projects',
+        actionPlan: [{ title: 'Pick the three projects', dueDate: '2026-03-13' }, { title: 'Join a bootcamp', dueDate: '2026-03-20' }],
+        successMetrics: ['Seven projects reviewed'],
+        supportAndAccountability: '',
+      },
+      evidence,
+    )
+    expect(claims.map((c) => [c.field, c.supported])).toEqual([
+      ['executiveSummary', true],
+      ['executiveSummary', false],
+      ['goalStatement', true],
+      ['actionPlan.title', true],
+      ['actionPlan.dueDate', true],
+      ['actionPlan.title', false],
+      ['actionPlan.dueDate', false],
+      // [seven, project, review]: two of three ("seven", as the client's "Maybe seven", and "projects").
+      ['successMetrics', true],
+    ])
   })
 
   it('traces plans to agreed steps and their dates', () => {

@@ -49,7 +49,12 @@ function numbers(report: EvalReport) {
       byStage: Object.fromEntries(extraction.byStage.map((row) => [row.field, [row.tp, row.fp, row.fn]])),
       failedCalls: extraction.failedCalls,
     },
-    faithfulness: faithfulness && { golden: faithfulness.golden, extracted: faithfulness.extracted, plans: { ...faithfulness.plans, checks: undefined } },
+    faithfulness: faithfulness && {
+      golden: faithfulness.golden,
+      extracted: faithfulness.extracted,
+      summaries: { ...faithfulness.summaries, unsupported: faithfulness.summaries.unsupported.length },
+      plans: { ...faithfulness.plans, checks: undefined },
+    },
     stance: stance && { totals: stance.totals, doneReached: stance.doneReached, failedCalls: stance.failedCalls },
     safety: safety && {
       rules: [safety.rules.caught, safety.rules.crises, safety.rules.falseAlarms, safety.rules.nonCrises],
@@ -66,8 +71,8 @@ describe('npm run eval against the fake model', () => {
 
     expect(report.model).toBe('openai-compatible:fake-coach')
     expect(report.judge).toBeNull()
-    // 32 extractions, 7 plan details, 5 conversations (28 client + 28 coach turns, 5 extractions), 23 safety checks.
-    expect(fake.calls).toHaveLength(32 + 7 + 28 + 28 + 5 + 23)
+    // 32 extractions, 7 plan details, 7 summaries, 5 conversations (28 client + 28 coach turns, 5 extractions), 23 safety checks.
+    expect(fake.calls).toHaveLength(32 + 7 + 7 + 28 + 28 + 5 + 23)
 
     expect(numbers(report)).toEqual({
       extraction: {
@@ -79,6 +84,9 @@ describe('npm run eval against the fake model', () => {
       faithfulness: {
         golden: { claims: 215, supported: 215, rate: 1 },
         extracted: { claims: 213, supported: 16, rate: 16 / 213 },
+        // 7 people with a Finish; each summary of the fake's: 3 sentences, an insight, the goal,
+        // 2 actions with dates, 2 metrics and a sentence of support, none of it the client's.
+        summaries: { sessions: 7, claims: { claims: 84, supported: 0, rate: 0 }, actions: 14, actionsTracedToAgreedStep: 0, judged: null, unsupported: 84, failedCalls: 0 },
         plans: {
           finishTranscripts: 7,
           agreedSteps: 14,
@@ -138,6 +146,9 @@ describe('npm run eval against the fake model', () => {
     expect(n.faithfulness).toEqual({
       golden: { claims: 215, supported: 215, rate: 1 },
       extracted: { claims: 215, supported: 215, rate: 1 },
+      // The summaries' goal and actions are the client's (the app puts Finish's in), the fake's
+      // prose is not: 7 goals + 14 actions + 12 of their dates supported, of 7 × 8 prose claims + 26.
+      summaries: { sessions: 7, claims: { claims: 82, supported: 33, rate: 33 / 82 }, actions: 14, actionsTracedToAgreedStep: 14, judged: null, unsupported: 49, failedCalls: 0 },
       plans: {
         finishTranscripts: 7,
         agreedSteps: 14,
@@ -175,6 +186,8 @@ describe('npm run eval against the fake model', () => {
     // (worked out apart from the harness, from the golden set and the fake's fixed answers).
     expect(report.extraction?.judged?.overall).toMatchObject({ tp: 142, fp: 85, fn: 85 })
     expect(report.faithfulness?.judged).toEqual({ claims: 213, supported: 213, rate: 1 })
+    expect(report.faithfulness?.summaries.judged).toEqual({ claims: 84, supported: 84, rate: 1 })
+    expect(report.faithfulness?.summaries.claims).toEqual({ claims: 84, supported: 0, rate: 0 })
     expect(report.faithfulness?.extracted).toEqual({ claims: 213, supported: 16, rate: 16 / 213 })
     expect(text).toMatch(/^## Extraction, model-graded match/m)
   })
