@@ -12,7 +12,8 @@ import { contentTokens, normalisedMatch, supportIn, type TextMatcher } from './t
  * title, detail and date, a milestone, what got in the way, a rating — is checked against
  * the client's own words in the transcript:
  *
- * - a text is supported when at least half of its content words are the client's;
+ * - a text is supported when at least half of its content words are the client's, and any
+ *   YYYY-MM-DD date in it is one they gave;
  * - a rating when the client said that number (in digits or in words);
  * - a date when it is one the client's words name (read as the app reads dates, on the
  *   session date, in UTC).
@@ -47,8 +48,16 @@ export function evidenceFrom(transcript: readonly Message[], sessionDate: string
   return { tokens: new Set(contentTokens(text)), numbers, dates }
 }
 
+/**
+ * A text is supported when half its content words are the client's; a date written in it
+ * as YYYY-MM-DD is a date claim of its own, which must be one the client gave (its digits
+ * are not words the client may happen to have said).
+ */
 function textClaim(field: string, value: string, evidence: TranscriptEvidence): Claim {
-  return { field, value, supported: supportIn(value, evidence.tokens) >= supportThreshold }
+  const isoDates = value.match(/\b\d{4}-\d{2}-\d{2}\b/g) ?? []
+  const words = value.replace(/\b\d{4}-\d{2}-\d{2}\b/g, ' ')
+  const supported = isoDates.every((date) => evidence.dates.has(date)) && (contentTokens(words).length === 0 && isoDates.length > 0 ? true : supportIn(words, evidence.tokens) >= supportThreshold)
+  return { field, value, supported }
 }
 
 /** Every claim an extraction makes, each marked supported or not by the client's words. */
@@ -100,6 +109,19 @@ export interface PlanToCheck {
   title: string
   timelineEnd: string | null
   milestones: { title: string; dueDate: string | null }[]
+}
+
+/**
+ * What a plan adds beyond its step's title and date, as claims: each sentence of its
+ * description, each SMART part and each milestone's title. (Its title and dates are checked
+ * by `checkPlans`.)
+ */
+export function planClaims(plan: PlanToCheck & { description: string; smartCriteria: Record<string, string | null> }, evidence: TranscriptEvidence): Claim[] {
+  return [
+    ...sentencesOf(plan.description).map((sentence) => textClaim('plan.description', sentence, evidence)),
+    ...Object.entries(plan.smartCriteria).flatMap(([part, text]) => (text ? [textClaim(`plan.smartCriteria.${part}`, text, evidence)] : [])),
+    ...plan.milestones.map((milestone) => textClaim('plan.milestones', milestone.title, evidence)),
+  ]
 }
 
 export interface PlanCheck {

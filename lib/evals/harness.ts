@@ -11,7 +11,7 @@ import { emptyFields, sessionOutcome, stageInfo, stages, type ActionStep, type A
 import type { Message } from '../coaching/turn-protocol.shared'
 import { draftPlans, proposePlanDetails } from '../plans/from-session'
 import { add, overallCounts, rates, scoreExtraction, sumFieldCounts, zero, type Counts, type FieldCounts, type Rates } from './extraction-score'
-import { checkPlans, claimsOf, evidenceFrom, summaryClaims, type Claim, type PlanCheck } from './faithfulness'
+import { checkPlans, claimsOf, evidenceFrom, planClaims, summaryClaims, type Claim, type PlanCheck } from './faithfulness'
 import { goldenSessionDate, loadCrisisMessages, loadGoldenSet, loadPersonas, type CrisisMessage, type GoldenCase, type Persona } from './golden'
 import { judgeMatches, judgeSupport } from './judge'
 import { scoreSafety, type SafetyScore } from './safety-score'
@@ -267,6 +267,10 @@ export interface FaithfulnessResult {
     stepsWithoutPlan: number
     milestoneDates: number
     milestoneDatesNotGiven: number
+    /** What the plans add (descriptions, SMART parts, milestones) against the client's words in Finish. */
+    claims: SupportTally
+    judged: SupportTally | null
+    unsupported: { id: string; field: string; value: string }[]
     failedCalls: number
     checks: { id: string; checks: PlanCheck[] }[]
   }
@@ -313,7 +317,13 @@ async function runFaithfulness(settings: EvalSettings, cases: GoldenCase[], extr
     }
     const plans = draftPlans({ steps, outcome, sessionDate: goldenSessionDate, enrichment })
     const clientDates = new Set([...evidence[index]!.dates, ...agreed.flatMap((s) => [s.dueDate, ...s.milestones.map((m) => m.dueDate)]).filter((d): d is string => d !== null)])
-    return { id: item.id, agreed: agreed.length, checks: checkPlans(plans, agreed, clientDates) }
+    const claims = plans.flatMap((plan) => planClaims(plan, evidence[index]!))
+    let judgedClaims: boolean[] = []
+    if (settings.judge && claims.length > 0) {
+      const clientWords = item.transcript.filter((m) => m.role === 'client').map((m) => m.content).join('\n')
+      judgedClaims = await judgeSupport(settings.judge, clientWords, claims).catch(() => claims.map(() => false))
+    }
+    return { id: item.id, agreed: agreed.length, checks: checkPlans(plans, agreed, clientDates), claims, judgedClaims }
   })
   settings.onProgress?.(`faithfulness: ${finishCases.length} Finish transcripts`)
 
@@ -337,6 +347,9 @@ async function runFaithfulness(settings: EvalSettings, cases: GoldenCase[], extr
       stepsWithoutPlan: agreedSteps - traced,
       milestoneDates: allChecks.reduce((n, c) => n + c.milestoneDates, 0),
       milestoneDatesNotGiven: allChecks.reduce((n, c) => n + c.ungivenMilestoneDates.length, 0),
+      claims: tally(checks.flatMap((c) => c.claims)),
+      judged: settings.judge ? tally(checks.flatMap((c) => c.judgedClaims.map((supported) => ({ supported })))) : null,
+      unsupported: checks.flatMap(({ id, claims }) => claims.filter((c) => !c.supported).map((c) => ({ id, field: c.field, value: c.value }))),
       failedCalls,
       checks: checks.map(({ id, checks }) => ({ id, checks })),
     },

@@ -59,6 +59,8 @@ export function formatReport(report: EvalReport): string {
           ...(faithfulness.summaries.judged
             ? [['the summaries, judged', String(faithfulness.summaries.judged.claims), String(faithfulness.summaries.judged.supported), formatRate(faithfulness.summaries.judged.rate)]]
             : []),
+          [`${plans.plans} plans' details`, String(plans.claims.claims), String(plans.claims.supported), formatRate(plans.claims.rate)],
+          ...(plans.judged ? [["the plans' details, judged", String(plans.judged.claims), String(plans.judged.supported), formatRate(plans.judged.rate)]] : []),
         ],
       ),
       '',

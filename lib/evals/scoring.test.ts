@@ -162,6 +162,10 @@ describe('faithfulness', () => {
       // [three, project, lot]: two of three are the client's.
       { field: 'obstacles', value: 'three projects is a lot', supported: true },
     ])
+    // A date written into a text is the client's or the text is not supported, whatever its digits.
+    const smart = claimsOf(4, { ...emptyFields('finish'), smartCriteria: { specific: null, measurable: null, achievable: null, relevant: null, timeBound: 'By 2026-03-13' } }, evidence)
+    expect(smart).toEqual([{ field: 'smartCriteria.timeBound', value: 'By 2026-03-13', supported: true }])
+    expect(claimsOf(4, { ...emptyFields('finish'), smartCriteria: { specific: null, measurable: null, achievable: null, relevant: null, timeBound: 'Pick projects by 2026-03-20' } }, evidence)[0]?.supported).toBe(false)
     const rating = claimsOf(2, { ...emptyFields('starting_point'), currentStateRating: 7 }, evidence)
     expect(rating).toEqual([{ field: 'currentStateRating', value: '7', supported: true }])
     expect(claimsOf(2, { ...emptyFields('starting_point'), currentStateRating: 8 }, evidence)[0]?.supported).toBe(false)

@@ -53,7 +53,7 @@ function numbers(report: EvalReport) {
       golden: faithfulness.golden,
       extracted: faithfulness.extracted,
       summaries: { ...faithfulness.summaries, unsupported: faithfulness.summaries.unsupported.length },
-      plans: { ...faithfulness.plans, checks: undefined },
+      plans: { ...faithfulness.plans, checks: undefined, unsupported: faithfulness.plans.unsupported.length },
     },
     stance: stance && { totals: stance.totals, doneReached: stance.doneReached, failedCalls: stance.failedCalls },
     safety: safety && {
@@ -83,7 +83,8 @@ describe('npm run eval against the fake model', () => {
       },
       faithfulness: {
         golden: { claims: 215, supported: 215, rate: 1 },
-        extracted: { claims: 213, supported: 16, rate: 16 / 213 },
+        // Supported by chance: 12 of the fake's 7s where the client said 7, one list item, one step detail, one SMART part.
+        extracted: { claims: 213, supported: 15, rate: 15 / 213 },
         // 7 people with a Finish; each summary of the fake's: 3 sentences, an insight, the goal,
         // 2 actions with dates, 2 metrics and a sentence of support, none of it the client's.
         summaries: { sessions: 7, claims: { claims: 84, supported: 0, rate: 0 }, actions: 14, actionsTracedToAgreedStep: 0, judged: null, unsupported: 84, failedCalls: 0 },
@@ -98,6 +99,10 @@ describe('npm run eval against the fake model', () => {
           // …and the milestone dates it invents are dropped by the app (decision 020).
           milestoneDates: 0,
           milestoneDatesNotGiven: 0,
+          // Each plan's detail, 5 SMART parts and 2 milestones: 14 × 8 claims, the fake's words.
+          claims: { claims: 112, supported: 15, rate: 15 / 112 },
+          judged: null,
+          unsupported: 97,
           failedCalls: 0,
           checks: undefined,
         },
@@ -159,6 +164,10 @@ describe('npm run eval against the fake model', () => {
         // finish-04's two milestones, as the client dated them.
         milestoneDates: 2,
         milestoneDatesNotGiven: 0,
+        // The client's own SMART answers and milestones are used as they are; the fake's descriptions and milestones are not.
+        claims: { claims: 107, supported: 65, rate: 65 / 107 },
+        judged: null,
+        unsupported: 42,
         failedCalls: 0,
         checks: undefined,
       },
@@ -186,9 +195,10 @@ describe('npm run eval against the fake model', () => {
     // (worked out apart from the harness, from the golden set and the fake's fixed answers).
     expect(report.extraction?.judged?.overall).toMatchObject({ tp: 142, fp: 85, fn: 85 })
     expect(report.faithfulness?.judged).toEqual({ claims: 213, supported: 213, rate: 1 })
+    expect(report.faithfulness?.plans.judged).toEqual({ claims: 112, supported: 112, rate: 1 })
     expect(report.faithfulness?.summaries.judged).toEqual({ claims: 84, supported: 84, rate: 1 })
     expect(report.faithfulness?.summaries.claims).toEqual({ claims: 84, supported: 0, rate: 0 })
-    expect(report.faithfulness?.extracted).toEqual({ claims: 213, supported: 16, rate: 16 / 213 })
+    expect(report.faithfulness?.extracted).toEqual({ claims: 213, supported: 15, rate: 15 / 213 })
     expect(text).toMatch(/^## Extraction, model-graded match/m)
   })
 
