@@ -226,6 +226,12 @@ describe('coaching stance', () => {
     ])
   })
 
+  it('does not count the client’s quoted words as the coach’s questions or advice', () => {
+    expect(sentencesOf('You said "Ready? An eight.". What matters most to you about that?')).toEqual(['You said "Ready? An eight.".', 'What matters most to you about that?'])
+    expect(replyStance({ client: 'Ready? An eight.', coach: 'You said “Ready? An eight.” What matters most to you about that?' })).toMatchObject({ sentences: 2, questions: 1 })
+    expect(givesAdvice('You said "I should rest". What do you make of that?')).toBe(false)
+  })
+
   it('scores one reply', () => {
     expect(replyStance({ client: 'I am tired.', coach: 'You are tired. What matters most to you? And why?' })).toEqual({ words: 10, sentences: 3, questions: 2, advice: false, adviceAsked: false })
     expect(givesAdvice('You should try journaling. How does that sound?')).toBe(true)

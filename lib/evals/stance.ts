@@ -16,16 +16,40 @@ export interface Exchange {
   coach: string
 }
 
-/** Sentences of a reply: split after ., !, ? or … followed by a space or the end (a quotation's own ? does not end it). */
-export function sentencesOf(text: string): string[] {
-  return text
-    .split(/(?<=[.!?…])["”)]?\s+/)
-    .map((s) => s.trim())
-    .filter((s) => /[\p{L}\p{N}]/u.test(s))
+/**
+ * A text with what is inside double quotes blanked to x's, same length: a coach who quotes the
+ * client ("You said “what would you do?”") is neither asking that question nor giving that
+ * advice. A quotation that ends a sentence keeps a full stop, so the sentence still ends there.
+ */
+function withoutQuotations(text: string): string {
+  return text.replace(/"[^"\n]+"|“[^”\n]+”/g, (quoted) => {
+    const inner = quoted.slice(1, -1)
+    const end = /[.!?…]$/.test(inner) ? '.' : 'x'
+    return `${quoted[0]}${'x'.repeat(inner.length - 1)}${end}${quoted.at(-1)}`
+  })
 }
 
+/** Sentences, each as written and with its quotations blanked: split after ., !, ? or … and a space, never inside quotes. */
+function splitSentences(text: string): { text: string; own: string }[] {
+  const own = withoutQuotations(text)
+  const sentences: { text: string; own: string }[] = []
+  let start = 0
+  for (const boundary of own.matchAll(/(?<=[.!?…]["”)]?)\s+/g)) {
+    sentences.push({ text: text.slice(start, boundary.index), own: own.slice(start, boundary.index) })
+    start = boundary.index + boundary[0].length
+  }
+  sentences.push({ text: text.slice(start), own: own.slice(start) })
+  return sentences.map((s) => ({ text: s.text.trim(), own: s.own.trim() })).filter((s) => /[\p{L}\p{N}]/u.test(s.text))
+}
+
+/** Sentences of a reply, as written; a quotation's own punctuation does not end one. */
+export function sentencesOf(text: string): string[] {
+  return splitSentences(text).map((s) => s.text)
+}
+
+/** Whether a sentence (its quotations blanked) asks a question. */
 export function isQuestion(sentence: string): boolean {
-  return /\?["”)]?$/.test(sentence.trim())
+  return /\?["”)]?$/.test(withoutQuotations(sentence).trim())
 }
 
 export function wordCount(text: string): number {
@@ -37,7 +61,7 @@ const adviceQuestion = /\b(have you (?:tried|considered|thought about)|why not|w
 
 /** Whether a reply gives advice: a directive statement, or a suggestion dressed as a question. */
 export function givesAdvice(reply: string): boolean {
-  return sentencesOf(reply).some((sentence) => (isQuestion(sentence) ? adviceQuestion.test(sentence) : adviceStatement.test(sentence)))
+  return splitSentences(reply).some(({ own }) => (isQuestion(own) ? adviceQuestion.test(own) : adviceStatement.test(own)))
 }
 
 const adviceRequest = /\b(what would you do|what should i do|what do you (?:suggest|recommend|advise|think i should)|any (?:tips|advice|suggestions|ideas)|(?:do|can) you (?:have |give me )?(?:any |some )?(?:tips|advice|suggestions|ideas)|can you (?:suggest|recommend|advise)|give me (?:some |any )?(?:advice|tips))\b/i
@@ -55,11 +79,11 @@ export interface ReplyStance {
 }
 
 export function replyStance(exchange: Exchange): ReplyStance {
-  const sentences = sentencesOf(exchange.coach)
+  const sentences = splitSentences(exchange.coach)
   return {
     words: wordCount(exchange.coach),
     sentences: sentences.length,
-    questions: sentences.filter(isQuestion).length,
+    questions: sentences.filter((s) => isQuestion(s.own)).length,
     advice: givesAdvice(exchange.coach),
     adviceAsked: asksForAdvice(exchange.client),
   }
