@@ -7,6 +7,7 @@ import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
 import { reviewRowsFor, saveMemory } from './memory'
 import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
 import { appendMessages, completeStage, newMessage, openStage, setResponsesKey, type MemoryItem } from './responses'
+import type { Message } from './turn-protocol.shared'
 import { recordActionReviews } from '../plans/action-plans'
 import { readClientSettings } from '../profiles'
 import { advanceSession, pauseSession, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
@@ -55,6 +56,19 @@ function findStage(session: SessionView, stage: StageNumber) {
 }
 
 /**
+ * The model's draft of a stage's fields from its transcript (or a coach's notes), with
+ * Check In's reviews reduced to the remembered plans. What "Finish stage" runs with AI on,
+ * and what the eval suite scores (decision 021).
+ */
+export async function extractStageFields(
+  ai: ChatModel,
+  { session, stage, transcript }: { session: SessionView; stage: StageNumber; transcript: Message[] },
+): Promise<AnyStageFields> {
+  const { value } = await generateStructured(ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[stageInfo(stage).slug] })
+  return withActionReviews(stage, value, rememberedReviews(stage, session.memory, value))
+}
+
+/**
  * Drafts the stage's fields from its conversation (or a coach's notes) and keeps the
  * draft for the person to review. Nothing is completed until they save it.
  */
@@ -78,14 +92,13 @@ export async function draftStageFields(
     // "By next Friday" means the client's next Friday: dates are read in their time zone.
     const { timeZone } = await deps.db.asUser(userId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
     draft = noteTaking ? (saved.success ? saved.data : emptyFields(slug)) : fieldsFromGuidedAnswers(stage, transcript, memory, { timeZone })
+    draft = withActionReviews(stage, draft, rememberedReviews(stage, memory, draft))
   } else {
     if (!transcript.some((message) => message.role !== 'assistant')) {
       throw new AppError('conflict', noteTaking ? 'Add some notes for this stage first.' : 'Say something in this stage first.')
     }
-    const { value } = await generateStructured(deps.ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[slug] })
-    draft = value
+    draft = await extractStageFields(deps.ai, { session, stage, transcript })
   }
-  draft = withActionReviews(stage, draft, rememberedReviews(stage, memory, draft))
   await deps.db.asUser(userId, async (tx) => {
     const saved = await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: draft })
     if (!saved) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
