@@ -1,5 +1,6 @@
 import { describeReplyFailure, streamReply, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
+import { isoDateInZone } from '../dates.shared'
 import type { Database, Tx } from '../db/database'
 import { AppError } from '../errors'
 import { nextGuidedMessage } from './guided'
@@ -182,7 +183,7 @@ export async function* runTurn(deps: TurnDependencies, request: TurnRequest): As
     } else {
       let finished: { text: string; usage: Usage } | null = null
       try {
-        for await (const event of streamReply(deps.ai, turnPrompt(session, stage, transcript))) {
+        for await (const event of streamReply(deps.ai, turnPrompt(session, stage, transcript, { today: isoDateInZone(new Date(), settings.timeZone) }))) {
           if (event.type === 'delta') yield event
           else finished = event
         }

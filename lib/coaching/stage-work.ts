@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { generateStructured } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
+import { isoDateInZone } from '../dates.shared'
 import { AppError } from '../errors'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
 import { reviewRowsFor, saveMemory } from './memory'
@@ -71,18 +72,18 @@ export async function draftStageFields(
 
   let draft: AnyStageFields
   const noteTaking = session.sessionType === 'coach_led'
+  // "By next Friday" means the client's next Friday: dates are read in their time zone.
+  const { timeZone } = await deps.db.asUser(userId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
   if (!deps.ai) {
     // Guided mode answers its own questions; a coach's free notes cannot be parsed without a model.
     // The coach then fills the fields in by hand, starting from what was saved before.
     const saved = parseStageFields(slug, stageView.responses.fields)
-    // "By next Friday" means the client's next Friday: dates are read in their time zone.
-    const { timeZone } = await deps.db.asUser(userId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
     draft = noteTaking ? (saved.success ? saved.data : emptyFields(slug)) : fieldsFromGuidedAnswers(stage, transcript, memory, { timeZone })
   } else {
     if (!transcript.some((message) => message.role !== 'assistant')) {
       throw new AppError('conflict', noteTaking ? 'Add some notes for this stage first.' : 'Say something in this stage first.')
     }
-    const { value } = await generateStructured(deps.ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[slug] })
+    const { value } = await generateStructured(deps.ai, { ...fieldExtractionPrompt(session, stage, transcript, { today: isoDateInZone(new Date(), timeZone) }), schema: stageFieldSchemas[slug] })
     draft = value
   }
   draft = withActionReviews(stage, draft, rememberedReviews(stage, memory, draft))
