@@ -147,7 +147,7 @@ describe('a cacheable prompt (decision 023)', () => {
     expect(a.system).not.toContain('## Good questions')
   })
 
-  it('earlier stages reach the model as their reviewed fields, never as their transcript or an unsaved draft', () => {
+  it('earlier stages reach the coach as their reviewed fields, never as their transcript or an unsaved draft; drafting fields reads only its stage', () => {
     const base = session()
     const withHistory = session({
       stages: [
@@ -162,8 +162,13 @@ describe('a cacheable prompt (decision 023)', () => {
         { ...base.stages[1]!, responses: { transcript: [], fields: null, fieldsDraft: null } },
       ],
     })
-    for (const text of [turnPrompt(withHistory, 2, []).system, fieldExtractionPrompt(withHistory, 2, []).prompt]) {
-      expect(text).toContain('Check In (finished): {"presenceLevel":7,"emotionalState":"calm"}')
+    const turn = turnPrompt(withHistory, 2, []).system
+    expect(turn).toContain('Check In (finished): {"presenceLevel":7,"emotionalState":"calm"}')
+    expect(coachSuggestionsPrompt(withHistory, 2, []).prompt).toContain('Check In (finished): {"presenceLevel":7,"emotionalState":"calm"}')
+    // Drafting a stage's fields reads that stage's words alone: nothing of earlier stages.
+    const draft = fieldExtractionPrompt(withHistory, 2, []).prompt
+    expect(draft).not.toContain('Check In (finished)')
+    for (const text of [turn, draft]) {
       expect(text).not.toContain('A secret sentence')
       expect(text).not.toContain('a draft nobody saved')
     }

@@ -40,8 +40,8 @@ function stageGuide(stage: StageNumber, sections: readonly string[]): string {
 
 /** What the coach needs in a conversation: everything in the guide but the extraction notes. */
 const coachingSections = ['Purpose', 'Fields to draw out', 'Good questions', 'When to move on'] as const
-/** What drafting the fields needs: what the stage is for, its fields and how to read them. */
-const extractionSections = ['Purpose', 'Fields to draw out', 'Extraction notes'] as const
+/** What drafting the fields needs: the stage's fields and how to read them. */
+const extractionSections = ['Fields to draw out', 'Extraction notes'] as const
 
 /**
  * Fields as compact JSON: empty values (null, "", [], {}) left out, since "not said" is what
@@ -67,8 +67,17 @@ function fieldsText(fields: unknown): string {
   return JSON.stringify(compactFields(fields) ?? {})
 }
 
-/** What the model is told about the client beyond this stage's conversation: all of it shown to the client. */
-function contextBlock(session: SessionView, stage: StageNumber, { today = utcToday() }: PromptMoment, earlierTurns: string[] = []): string {
+/**
+ * What the model is told about the client beyond this stage's conversation: all of it shown
+ * to the client. Earlier stages' fields are left out when drafting a stage's fields, which
+ * come from this stage's words alone.
+ */
+function contextBlock(
+  session: SessionView,
+  stage: StageNumber,
+  { today = utcToday() }: PromptMoment,
+  { earlierStages = true, earlierTurns = [] }: { earlierStages?: boolean; earlierTurns?: string[] } = {},
+): string {
   const parts: string[] = [`Today is ${today}.`, `The client's name: ${session.clientName}.`]
   const memory = memoryOf(session)
   if (stage === memoryStage && memory.length > 0) {
@@ -77,7 +86,7 @@ function contextBlock(session: SessionView, stage: StageNumber, { today = utcTod
       parts.push(item.actionPlanId ? `- Open action plan ${item.actionPlanId}: ${item.text}` : `- ${item.text}`)
     }
   }
-  for (const earlier of session.stages) {
+  for (const earlier of earlierStages ? session.stages : []) {
     // The reviewed fields only (a draft the client has not saved is not theirs yet).
     if (earlier.number >= stage || !earlier.responses.fields) continue
     parts.push(`${earlier.name} (finished): ${fieldsText(earlier.responses.fields)}`)
@@ -145,7 +154,7 @@ export function turnPrompt(
     loadPrompt('system.md').body,
     `You are in stage ${stage} of ${stages.length}: ${stageInfo(stage).name}.`,
     stageGuide(stage, coachingSections),
-    contextBlock(session, stage, moment, history.condensed),
+    contextBlock(session, stage, moment, { earlierTurns: history.condensed }),
   ].join('\n\n')
   const messages: ModelMessage[] = history.verbatim.map((message) =>
     message.role === 'assistant'
@@ -166,7 +175,7 @@ export function fieldExtractionPrompt(
   return {
     system: stageTaskSystem('extract-fields.md', stage, extractionSections),
     // The whole stage, never capped: every field must come from the client's own words.
-    prompt: [contextBlock(session, stage, moment), delimit(source, transcriptText(transcript))].join('\n\n'),
+    prompt: [contextBlock(session, stage, moment, { earlierStages: false }), delimit(source, transcriptText(transcript))].join('\n\n'),
   }
 }
 
