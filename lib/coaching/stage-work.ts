@@ -63,7 +63,12 @@ export async function draftStageFields(
   deps: StageWorkDependencies,
   { userId, sessionId, stage }: { userId: string; sessionId: string; stage: StageNumber },
 ): Promise<AnyStageFields> {
-  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  // "By next Friday" means the client's next Friday: dates are read in their time zone.
+  const { session, timeZone } = await deps.db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    const { timeZone } = await readClientSettings(tx, { clientId: session.clientId })
+    return { session, timeZone }
+  })
   requireRunnable(session)
   const stageView = findStage(session, stage)
   const { transcript } = stageView.responses
@@ -72,8 +77,6 @@ export async function draftStageFields(
 
   let draft: AnyStageFields
   const noteTaking = session.sessionType === 'coach_led'
-  // "By next Friday" means the client's next Friday: dates are read in their time zone.
-  const { timeZone } = await deps.db.asUser(userId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
   if (!deps.ai) {
     // Guided mode answers its own questions; a coach's free notes cannot be parsed without a model.
     // The coach then fills the fields in by hand, starting from what was saved before.
