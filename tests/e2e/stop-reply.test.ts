@@ -1,7 +1,7 @@
 /**
  * Stopping a slow reply in Chromium (issue 14, decision 023): the AI coach starts writing
- * and stalls; the person stops it from the keyboard, their message stays and nothing of the
- * reply is kept, and Try again gets a whole reply. The fake model stalls until the app
+ * and stalls; the person stops it (a click on Stop, Tab and Enter, or Escape in the box),
+ * their message stays and nothing of the reply is kept, and Try again gets a whole reply. The fake model stalls until the app
  * aborts its request, so the test also sees that the server aborted the model call.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
@@ -31,7 +31,7 @@ const { newPage } = useAppAndBrowser(() => {
 const stalled = 'I can hear that this week has asked a lot of you, and that you still showed up today. Before we go on, there is one thing I would like to understand: what would'
 
 describe('a slow reply', () => {
-  test('Stop (from the keyboard) keeps the message and no partial reply; Try again answers it', async () => {
+  test('Stop keeps the message and no partial reply; Try again answers it', async () => {
     const { page } = await newPage()
     await signUp(page)
     await startSessionFromDashboard(page)
@@ -46,8 +46,7 @@ describe('a slow reply', () => {
     await conversation(page).getByText('I can hear that this week').waitFor()
 
     const stop = page.getByRole('button', { name: 'Stop the reply' })
-    await stop.focus()
-    await page.keyboard.press('Enter')
+    await stop.click()
     await page.getByRole('alert').filter({ hasText: 'You stopped the reply. What you wrote is kept.' }).waitFor()
     await expect.poll(() => fake.calls[0]?.aborted, { message: 'the server aborted the model call', timeout: 10_000 }).toBe(true)
     expect(await stop.count(), 'Stop is gone once the reply is stopped').toBe(0)
@@ -67,7 +66,7 @@ describe('a slow reply', () => {
     expect(fake.calls).toHaveLength(2)
   })
 
-  test('Escape in the reply box stops it too, and Try again works without a reload', async () => {
+  test('from the keyboard: Tab from the reply box reaches Stop, Enter stops; Try again works without a reload', async () => {
     const { page } = await newPage()
     await signUp(page)
     await startSessionFromDashboard(page)
@@ -79,7 +78,9 @@ describe('a slow reply', () => {
     await box.fill('A 7, and ready to start.')
     await box.press('Control+Enter')
     await conversation(page).getByText('I can hear that this week').waitFor()
-    await box.press('Escape')
+    await box.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Stop is the next stop after the box').toBe('Stop the reply')
+    await page.keyboard.press('Enter')
     await page.getByRole('alert').filter({ hasText: 'You stopped the reply.' }).waitFor()
     await expect.poll(() => fake.calls[0]?.aborted, { message: 'the server aborted the model call', timeout: 10_000 }).toBe(true)
 
@@ -89,5 +90,23 @@ describe('a slow reply', () => {
     expect(answered.at(-2)).toEqual({ speaker: 'You', text: 'A 7, and ready to start.' })
     expect(answered.at(-1)?.speaker).toBe('Coach')
     expect(answered.at(-1)?.text).not.toContain('I can hear that this week')
+  })
+
+  test('Escape in the reply box stops the reply too', async () => {
+    const { page } = await newPage()
+    await signUp(page)
+    await startSessionFromDashboard(page)
+    await conversation(page).getByText(/\?/).first().waitFor()
+    const before = await transcript(page)
+
+    fake.next({ kind: 'stall', text: stalled })
+    const box = page.getByLabel('Your reply')
+    await box.fill('Somewhere around a 5.')
+    await box.press('Control+Enter')
+    await conversation(page).getByText('I can hear that this week').waitFor()
+    await box.press('Escape')
+    await page.getByRole('alert').filter({ hasText: 'You stopped the reply.' }).waitFor()
+    await expect.poll(() => fake.calls[0]?.aborted, { message: 'the server aborted the model call', timeout: 10_000 }).toBe(true)
+    expect(await transcript(page)).toEqual([...before, { speaker: 'You', text: 'Somewhere around a 5.' }])
   })
 })
