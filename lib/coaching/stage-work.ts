@@ -2,10 +2,11 @@ import { z } from 'zod'
 import { generateStructured } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
+import { isoDateInZone } from '../dates.shared'
 import { AppError } from '../errors'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
 import { reviewRowsFor, saveMemory } from './memory'
-import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
+import { coachSuggestionsPrompt, fieldExtractionPrompt, type PromptMoment } from './prompt-builders'
 import { appendMessages, completeStage, newMessage, openStage, setResponsesKey, type MemoryItem } from './responses'
 import type { Message } from './turn-protocol.shared'
 import { recordActionReviews } from '../plans/action-plans'
@@ -62,9 +63,9 @@ function findStage(session: SessionView, stage: StageNumber) {
  */
 export async function extractStageFields(
   ai: ChatModel,
-  { session, stage, transcript }: { session: SessionView; stage: StageNumber; transcript: Message[] },
+  { session, stage, transcript, moment = {} }: { session: SessionView; stage: StageNumber; transcript: Message[]; moment?: PromptMoment },
 ): Promise<AnyStageFields> {
-  const { value } = await generateStructured(ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[stageInfo(stage).slug] })
+  const { value } = await generateStructured(ai, { ...fieldExtractionPrompt(session, stage, transcript, moment), schema: stageFieldSchemas[stageInfo(stage).slug] })
   return withActionReviews(stage, value, rememberedReviews(stage, session.memory, value))
 }
 
@@ -76,7 +77,12 @@ export async function draftStageFields(
   deps: StageWorkDependencies,
   { userId, sessionId, stage }: { userId: string; sessionId: string; stage: StageNumber },
 ): Promise<AnyStageFields> {
-  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  // "By next Friday" means the client's next Friday: dates are read in their time zone.
+  const { session, timeZone } = await deps.db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    const { timeZone } = await readClientSettings(tx, { clientId: session.clientId })
+    return { session, timeZone }
+  })
   requireRunnable(session)
   const stageView = findStage(session, stage)
   const { transcript } = stageView.responses
@@ -89,15 +95,13 @@ export async function draftStageFields(
     // Guided mode answers its own questions; a coach's free notes cannot be parsed without a model.
     // The coach then fills the fields in by hand, starting from what was saved before.
     const saved = parseStageFields(slug, stageView.responses.fields)
-    // "By next Friday" means the client's next Friday: dates are read in their time zone.
-    const { timeZone } = await deps.db.asUser(userId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
     draft = noteTaking ? (saved.success ? saved.data : emptyFields(slug)) : fieldsFromGuidedAnswers(stage, transcript, memory, { timeZone })
     draft = withActionReviews(stage, draft, rememberedReviews(stage, memory, draft))
   } else {
     if (!transcript.some((message) => message.role !== 'assistant')) {
       throw new AppError('conflict', noteTaking ? 'Add some notes for this stage first.' : 'Say something in this stage first.')
     }
-    draft = await extractStageFields(deps.ai, { session, stage, transcript })
+    draft = await extractStageFields(deps.ai, { session, stage, transcript, moment: { today: isoDateInZone(new Date(), timeZone) } })
   }
   await deps.db.asUser(userId, async (tx) => {
     const saved = await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: draft })
