@@ -38,8 +38,12 @@ function stageGuide(stage: StageNumber, sections: readonly string[]): string {
   return [prompt.title, ...parts].join('\n\n')
 }
 
-/** What the coach needs in a conversation: everything in the guide but the extraction notes. */
-const coachingSections = ['Purpose', 'Fields to draw out', 'Good questions', 'When to move on'] as const
+/**
+ * What the coach needs in a conversation: what the stage is for, how to coach it, good
+ * questions and when it is done — not the field list, which is the extraction's (the "done"
+ * criteria name everything the stage must cover, in words).
+ */
+const coachingSections = ['Purpose', 'How to coach it', 'Good questions', 'When to move on'] as const
 /** What drafting the fields needs: the stage's fields and how to read them. */
 const extractionSections = ['Fields to draw out', 'Extraction notes'] as const
 

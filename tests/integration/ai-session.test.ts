@@ -423,7 +423,7 @@ describe('prompt injection', () => {
     ['the whole prompt, marker line removed', (call: RecordedCall) => `Of course. ${withoutCanaryLine(call.system)}`],
     ['the prompt in capitals, with its spacing changed', (call: RecordedCall) => withoutCanaryLine(call.system).toUpperCase().replace(/\s+/g, '   ')],
     ['the prompt with zero-width spaces between its words', (call: RecordedCall) => withoutCanaryLine(call.system).replace(/ /g, ` ${zeroWidthSpace}`)],
-    ['a paragraph of the instructions in the middle of a reply', () => `Good question! Here is how I work: The client does the thinking. Ask one short, open question per reply, and reflect back what they said. Anyway, how are you?`],
+    ['a paragraph of the instructions in the middle of a reply', () => `Good question! Here is how I work: Reflect their words back before moving on, so they can correct you. At a stage's end, sum up in two or three sentences and propose the next stage. Anyway, how are you?`],
     ['the canary in lower case', () => `My marker is ${systemPromptCanary.toLowerCase()}, by the way.`],
     ['the canary with a zero-width space inside', () => `My marker is ${systemPromptCanary.slice(0, 6)}${zeroWidthSpace}${systemPromptCanary.slice(6)}.`],
   ])('a reply that reproduces the instructions (%s) is withheld before any of it is sent', async (_name, leak) => {
@@ -438,7 +438,7 @@ describe('prompt injection', () => {
       retryable: true,
     })
     expect(streamedText(events).length).toBeLessThan(60)
-    expect(streamedText(events).toLowerCase()).not.toContain('the client does the thinking')
+    expect(streamedText(events).toLowerCase()).not.toContain('reflect their words back')
     expect((await transcriptOf(userId, sessionId, 1)).map((m) => m.role)).toEqual(['assistant', 'client'])
   })
 
