@@ -77,6 +77,7 @@ const personaSchema = z.object({
   name: z.string().min(1),
   card: z.string().min(1),
   asksForAdvice: z.boolean(),
+  memory: z.array(memoryItemSchema).default([]),
   turns: z.number().int().min(1).max(20),
   lines: z.array(z.string().min(1)).min(1),
 })

@@ -441,8 +441,8 @@ async function clientSays(settings: EvalSettings, persona: Persona, transcript: 
 }
 
 async function runConversation(settings: EvalSettings, persona: Persona): Promise<StanceConversation> {
-  const stage = persona.stage
-  const transcript: Message[] = [...(stageOpening(stage, 'self_coaching').transcript ?? [])]
+  const { stage, memory } = persona
+  const transcript: Message[] = [...(stageOpening(stage, 'self_coaching', memory).transcript ?? [])]
   const exchanges: Exchange[] = []
   const turns = settings.client === 'scripted' ? Math.min(persona.turns, persona.lines.length) : persona.turns
   let error: string | null = null
@@ -450,7 +450,7 @@ async function runConversation(settings: EvalSettings, persona: Persona): Promis
     for (let turn = 0; turn < turns; turn++) {
       const said = await clientSays(settings, persona, transcript, turn)
       transcript.push({ id: `${persona.id}-c${turn}`, role: 'client', content: said, at: new Date(0).toISOString() })
-      const { system, messages } = turnPrompt(evalSession({ stage, transcript }), stage, transcript)
+      const { system, messages } = turnPrompt(evalSession({ stage, memory, transcript }), stage, transcript)
       const reply = await replyText(settings.ai, { system, messages })
       transcript.push({ id: `${persona.id}-a${turn}`, role: 'assistant', content: reply, at: new Date(0).toISOString() })
       exchanges.push({ client: said, coach: reply })
@@ -461,7 +461,7 @@ async function runConversation(settings: EvalSettings, persona: Persona): Promis
   let fields: AnyStageFields = emptyFields(stageInfo(stage).slug)
   if (exchanges.length > 0) {
     try {
-      fields = await extractStageFields(settings.ai, { session: evalSession({ stage, transcript }), stage, transcript })
+      fields = await extractStageFields(settings.ai, { session: evalSession({ stage, memory, transcript }), stage, transcript })
     } catch (caught) {
       error ??= errorText(caught)
     }

@@ -110,11 +110,11 @@ describe('npm run eval against the fake model', () => {
       stance: {
         totals: {
           replies: 28,
-          sentences: 61,
+          sentences: 60,
           questionSentences: 28,
           oneQuestion: 28,
           noQuestion: 0,
-          words: 476,
+          words: 477,
           maxWords: 18,
           lectures: 0,
           adviceAsked: 0,
