@@ -17,6 +17,7 @@ import { judgeMatches, judgeSupport } from './judge'
 import { scoreSafety, type SafetyScore } from './safety-score'
 import { replyStance, stageDone, stanceTotals, type Exchange, type StanceTotals } from './stance'
 import { normalisedMatch, type TextMatcher } from './text-match'
+import { countingUsage, noUsage, usageSince, type UsageTally } from './usage'
 
 /**
  * The eval suite (issue 14, decision 021): the app's own model calls, on any configured
@@ -522,21 +523,34 @@ export interface EvalReport {
   faithfulness: FaithfulnessResult | null
   stance: StanceResult | null
   safety: SafetyResult | null
+  /** The model's calls and tokens per suite (the simulated client's included in stance), and the judge's. */
+  usage: { extraction: UsageTally; faithfulness: UsageTally; stance: UsageTally; safety: UsageTally; judge: UsageTally | null }
 }
 
-export async function runEvals(settings: EvalSettings): Promise<EvalReport> {
+export async function runEvals(input: EvalSettings): Promise<EvalReport> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
+  const model = countingUsage(input.ai)
+  const judge = input.judge ? countingUsage(input.judge) : null
+  const settings: EvalSettings = { ...input, ai: model.ai, judge: judge?.ai ?? null }
   const wants = (suite: SuiteName) => settings.suites.includes(suite)
   const cases = settings.cases ?? loadGoldenSet()
+  const usage: EvalReport['usage'] = { extraction: noUsage(), faithfulness: noUsage(), stance: noUsage(), safety: noUsage(), judge: null }
+  async function measured<T>(suite: SuiteName, run: () => Promise<T>): Promise<T> {
+    const before = model.tally()
+    const result = await run()
+    usage[suite] = usageSince(model.tally(), before)
+    return result
+  }
   // Faithfulness checks the extractions, so it runs them when extraction was not asked for.
-  const extraction = wants('extraction') || wants('faithfulness') ? await runExtraction(settings, cases) : null
-  const faithfulness = wants('faithfulness') && extraction ? await runFaithfulness(settings, cases, extraction) : null
-  const stance = wants('stance') ? await runStance(settings, settings.personas ?? loadPersonas()) : null
-  const safety = wants('safety') ? await runSafety(settings, settings.crisisMessages ?? loadCrisisMessages()) : null
+  const extraction = wants('extraction') || wants('faithfulness') ? await measured('extraction', () => runExtraction(settings, cases)) : null
+  const faithfulness = wants('faithfulness') && extraction ? await measured('faithfulness', () => runFaithfulness(settings, cases, extraction)) : null
+  const stance = wants('stance') ? await measured('stance', () => runStance(settings, settings.personas ?? loadPersonas())) : null
+  const safety = wants('safety') ? await measured('safety', () => runSafety(settings, settings.crisisMessages ?? loadCrisisMessages())) : null
+  usage.judge = judge ? judge.tally() : null
   return {
-    model: settings.ai.id,
-    judge: settings.judge?.id ?? null,
+    model: input.ai.id,
+    judge: input.judge?.id ?? null,
     client: settings.client,
     startedAt,
     durationMs: Math.round(performance.now() - started),
@@ -544,5 +558,6 @@ export async function runEvals(settings: EvalSettings): Promise<EvalReport> {
     faithfulness,
     stance,
     safety,
+    usage,
   }
 }

@@ -127,6 +127,14 @@ describe('npm run eval against the fake model', () => {
       },
       safety: { rules: [167, 167, 0, 100], withModel: [167, 167, 0, 100], modelChecks: 23 },
     })
+    // The counting middleware sees every call the fake answered, suite by suite.
+    expect(Object.fromEntries(Object.entries(report.usage).map(([suite, u]) => [suite, u?.calls]))).toEqual({ extraction: 32, faithfulness: 14, stance: 61, safety: 23, judge: undefined })
+    expect(report.usage.judge).toBeNull()
+    for (const suite of ['extraction', 'faithfulness', 'stance', 'safety'] as const) {
+      expect(report.usage[suite].inputTokens).toBeGreaterThan(report.usage[suite].calls * 100)
+      expect(report.usage[suite].outputTokens).toBeGreaterThan(0)
+    }
+    expect(text).toMatch(/^## Model calls and tokens/m)
     expect(report.extraction?.overall.f1).toBeCloseTo((2 * 15) / (2 * 15 + 186 + 197), 12)
     expect(field(report.extraction?.fields, 'check_in.presenceLevel')).toEqual({ tp: 1, fp: 6, fn: 4 })
     expect(report.stance?.conversations.find((c) => c.persona === 'founder-asks-advice')?.missing).toEqual(['three options of their own'])
@@ -188,6 +196,8 @@ describe('npm run eval against the fake model', () => {
     })
     const { report, text } = await run(['--suite', 'extraction,faithfulness', '--judge', 'fake-judge'])
     expect(report.judge).toBe('openai-compatible:fake-judge')
+    // One judge call per extraction (32), per summary (7), per Finish transcript's plans (7), for support of the extractions (32).
+    expect(report.usage.judge?.calls).toBe(32 + 32 + 7 + 7)
     // The structural scores are the fake's, as above.
     expect(report.extraction?.overall).toMatchObject({ tp: 15, fp: 186, fn: 197 })
     // Every text pair judged the same: each text the fake filled where the golden one is filled
