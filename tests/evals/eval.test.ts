@@ -12,11 +12,12 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { evalCommand, UsageError } from '#lib/evals/command'
 import { loadGoldenSet } from '#lib/evals/golden'
 import type { EvalReport, FieldRow } from '#lib/evals/harness'
-import { createFakeOpenAI, scriptedCoach, startFakeOpenAIServer, type Responder } from '../mocks/openai'
+import { createFakeOpenAI, openAIHandlers, scriptedCoach, startFakeOpenAIServer, type Responder } from '../mocks/openai'
 
 const fake = createFakeOpenAI()
 let server: Awaited<ReturnType<typeof startFakeOpenAIServer>>
@@ -236,5 +237,21 @@ describe('npm run eval against the fake model', () => {
     await expect(evalCommand({ argv: [], env: {} })).rejects.toThrow(UsageError)
     await expect(evalCommand({ argv: [], env: {} })).rejects.toThrow(/OPENAI_BASE_URL and AI_MODEL/)
     await expect(run(['--suite', 'vibes'])).rejects.toThrow(/Unknown suite vibes/)
+  })
+})
+
+describe('npm run eval with OPENAI_API_KEY', () => {
+  // OpenAI itself, through the Responses API as the app calls it; msw plays api.openai.com.
+  const openai = createFakeOpenAI()
+  const intercept = setupServer(...openAIHandlers(openai, ['https://api.openai.com/v1']))
+  beforeAll(() => intercept.listen({ onUnhandledRequest: 'error' }))
+  afterAll(() => intercept.close())
+
+  it('scores the same fake answers the same way', async () => {
+    const { report } = await evalCommand({ argv: ['--out', outDirectory, '--suite', 'extraction'], env: { OPENAI_API_KEY: 'sk-test', AI_MODEL: 'gpt-test' } })
+    expect(report.model).toBe('openai:gpt-test')
+    expect(report.extraction?.overall).toMatchObject({ tp: 15, fp: 186, fn: 197 })
+    expect(openai.calls).toHaveLength(32)
+    expect(openai.calls.every((call) => call.api === 'responses' && call.structured)).toBe(true)
   })
 })
