@@ -1,7 +1,7 @@
 import { streamReply } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
 import { fillTemplate, loadPrompt } from '../ai/prompts'
-import { turnPrompt } from '../coaching/prompt-builders'
+import { turnPrompt, type PromptMoment } from '../coaching/prompt-builders'
 import type { MemoryItem } from '../coaching/responses'
 import { screenForCrisis } from '../coaching/safety-check'
 import { stageOpening, type SessionView } from '../coaching/sessions'
@@ -95,6 +95,9 @@ export function evalSession({ stage, memory = [], transcript = [] }: { stage: St
   }
 }
 
+/** Every call is made as on the golden session's day, so "next Friday" in a transcript is the same day whenever the suite runs. */
+const onTheSessionDate: PromptMoment = { today: goldenSessionDate }
+
 /** Runs `work` on each item, at most `limit` at once, results in the items' order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length)
@@ -157,7 +160,7 @@ async function runExtraction(settings: EvalSettings, cases: GoldenCase[]): Promi
   const extracted = await mapLimit(cases, settings.concurrency, async (item) => {
     try {
       const session = evalSession({ stage: item.stage, memory: item.memory, transcript: item.transcript })
-      return { predicted: await extractStageFields(settings.ai, { session, stage: item.stage, transcript: item.transcript }), error: null }
+      return { predicted: await extractStageFields(settings.ai, { session, stage: item.stage, transcript: item.transcript, moment: onTheSessionDate }), error: null }
     } catch (error) {
       return { predicted: null, error: errorText(error) }
     }
@@ -451,7 +454,7 @@ async function runConversation(settings: EvalSettings, persona: Persona): Promis
     for (let turn = 0; turn < turns; turn++) {
       const said = await clientSays(settings, persona, transcript, turn)
       transcript.push({ id: `${persona.id}-c${turn}`, role: 'client', content: said, at: new Date(0).toISOString() })
-      const { system, messages } = turnPrompt(evalSession({ stage, memory, transcript }), stage, transcript)
+      const { system, messages } = turnPrompt(evalSession({ stage, memory, transcript }), stage, transcript, onTheSessionDate)
       const reply = await replyText(settings.ai, { system, messages })
       transcript.push({ id: `${persona.id}-a${turn}`, role: 'assistant', content: reply, at: new Date(0).toISOString() })
       exchanges.push({ client: said, coach: reply })
@@ -462,7 +465,7 @@ async function runConversation(settings: EvalSettings, persona: Persona): Promis
   let fields: AnyStageFields = emptyFields(stageInfo(stage).slug)
   if (exchanges.length > 0) {
     try {
-      fields = await extractStageFields(settings.ai, { session: evalSession({ stage, memory, transcript }), stage, transcript })
+      fields = await extractStageFields(settings.ai, { session: evalSession({ stage, memory, transcript }), stage, transcript, moment: onTheSessionDate })
     } catch (caught) {
       error ??= errorText(caught)
     }
