@@ -17,7 +17,7 @@ import type { Message } from '../coaching/turn-protocol.shared'
 const evalsDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tests/evals')
 const fixturesDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tests/fixtures')
 
-/** The session date every golden transcript is dated on (a Monday); the clients' dates carry their year. */
+/** The session date every golden transcript is dated on (a Monday), and the `today` the eval's prompts are built with. */
 export const goldenSessionDate = '2026-03-02'
 
 const lineSchema = z.string().regex(/^(Coach|Client): [\s\S]+$/, 'Each line starts with "Coach: " or "Client: "')
@@ -77,6 +77,7 @@ const personaSchema = z.object({
   name: z.string().min(1),
   card: z.string().min(1),
   asksForAdvice: z.boolean(),
+  memory: z.array(memoryItemSchema).default([]),
   turns: z.number().int().min(1).max(20),
   lines: z.array(z.string().min(1)).min(1),
 })

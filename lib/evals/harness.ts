@@ -1,7 +1,7 @@
 import { streamReply } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
 import { fillTemplate, loadPrompt } from '../ai/prompts'
-import { turnPrompt } from '../coaching/prompt-builders'
+import { turnPrompt, type PromptMoment } from '../coaching/prompt-builders'
 import type { MemoryItem } from '../coaching/responses'
 import { screenForCrisis } from '../coaching/safety-check'
 import { stageOpening, type SessionView } from '../coaching/sessions'
@@ -17,6 +17,7 @@ import { judgeMatches, judgeSupport } from './judge'
 import { scoreSafety, type SafetyScore } from './safety-score'
 import { replyStance, stageDone, stanceTotals, type Exchange, type StanceTotals } from './stance'
 import { normalisedMatch, type TextMatcher } from './text-match'
+import { countingUsage, noUsage, usageSince, type UsageTally } from './usage'
 
 /**
  * The eval suite (issue 14, decision 021): the app's own model calls, on any configured
@@ -94,6 +95,9 @@ export function evalSession({ stage, memory = [], transcript = [] }: { stage: St
   }
 }
 
+/** Every call is made as on the golden session's day, so "next Friday" in a transcript is the same day whenever the suite runs. */
+const onTheSessionDate: PromptMoment = { today: goldenSessionDate }
+
 /** Runs `work` on each item, at most `limit` at once, results in the items' order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length)
@@ -156,7 +160,7 @@ async function runExtraction(settings: EvalSettings, cases: GoldenCase[]): Promi
   const extracted = await mapLimit(cases, settings.concurrency, async (item) => {
     try {
       const session = evalSession({ stage: item.stage, memory: item.memory, transcript: item.transcript })
-      return { predicted: await extractStageFields(settings.ai, { session, stage: item.stage, transcript: item.transcript }), error: null }
+      return { predicted: await extractStageFields(settings.ai, { session, stage: item.stage, transcript: item.transcript, moment: onTheSessionDate }), error: null }
     } catch (error) {
       return { predicted: null, error: errorText(error) }
     }
@@ -441,8 +445,8 @@ async function clientSays(settings: EvalSettings, persona: Persona, transcript: 
 }
 
 async function runConversation(settings: EvalSettings, persona: Persona): Promise<StanceConversation> {
-  const stage = persona.stage
-  const transcript: Message[] = [...(stageOpening(stage, 'self_coaching').transcript ?? [])]
+  const { stage, memory } = persona
+  const transcript: Message[] = [...(stageOpening(stage, 'self_coaching', memory).transcript ?? [])]
   const exchanges: Exchange[] = []
   const turns = settings.client === 'scripted' ? Math.min(persona.turns, persona.lines.length) : persona.turns
   let error: string | null = null
@@ -450,7 +454,7 @@ async function runConversation(settings: EvalSettings, persona: Persona): Promis
     for (let turn = 0; turn < turns; turn++) {
       const said = await clientSays(settings, persona, transcript, turn)
       transcript.push({ id: `${persona.id}-c${turn}`, role: 'client', content: said, at: new Date(0).toISOString() })
-      const { system, messages } = turnPrompt(evalSession({ stage, transcript }), stage, transcript)
+      const { system, messages } = turnPrompt(evalSession({ stage, memory, transcript }), stage, transcript, onTheSessionDate)
       const reply = await replyText(settings.ai, { system, messages })
       transcript.push({ id: `${persona.id}-a${turn}`, role: 'assistant', content: reply, at: new Date(0).toISOString() })
       exchanges.push({ client: said, coach: reply })
@@ -461,7 +465,7 @@ async function runConversation(settings: EvalSettings, persona: Persona): Promis
   let fields: AnyStageFields = emptyFields(stageInfo(stage).slug)
   if (exchanges.length > 0) {
     try {
-      fields = await extractStageFields(settings.ai, { session: evalSession({ stage, transcript }), stage, transcript })
+      fields = await extractStageFields(settings.ai, { session: evalSession({ stage, memory, transcript }), stage, transcript, moment: onTheSessionDate })
     } catch (caught) {
       error ??= errorText(caught)
     }
@@ -522,21 +526,34 @@ export interface EvalReport {
   faithfulness: FaithfulnessResult | null
   stance: StanceResult | null
   safety: SafetyResult | null
+  /** The model's calls and tokens per suite (the simulated client's included in stance), and the judge's. */
+  usage: { extraction: UsageTally; faithfulness: UsageTally; stance: UsageTally; safety: UsageTally; judge: UsageTally | null }
 }
 
-export async function runEvals(settings: EvalSettings): Promise<EvalReport> {
+export async function runEvals(input: EvalSettings): Promise<EvalReport> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
+  const model = countingUsage(input.ai)
+  const judge = input.judge ? countingUsage(input.judge) : null
+  const settings: EvalSettings = { ...input, ai: model.ai, judge: judge?.ai ?? null }
   const wants = (suite: SuiteName) => settings.suites.includes(suite)
   const cases = settings.cases ?? loadGoldenSet()
+  const usage: EvalReport['usage'] = { extraction: noUsage(), faithfulness: noUsage(), stance: noUsage(), safety: noUsage(), judge: null }
+  async function measured<T>(suite: SuiteName, run: () => Promise<T>): Promise<T> {
+    const before = model.tally()
+    const result = await run()
+    usage[suite] = usageSince(model.tally(), before)
+    return result
+  }
   // Faithfulness checks the extractions, so it runs them when extraction was not asked for.
-  const extraction = wants('extraction') || wants('faithfulness') ? await runExtraction(settings, cases) : null
-  const faithfulness = wants('faithfulness') && extraction ? await runFaithfulness(settings, cases, extraction) : null
-  const stance = wants('stance') ? await runStance(settings, settings.personas ?? loadPersonas()) : null
-  const safety = wants('safety') ? await runSafety(settings, settings.crisisMessages ?? loadCrisisMessages()) : null
+  const extraction = wants('extraction') || wants('faithfulness') ? await measured('extraction', () => runExtraction(settings, cases)) : null
+  const faithfulness = wants('faithfulness') && extraction ? await measured('faithfulness', () => runFaithfulness(settings, cases, extraction)) : null
+  const stance = wants('stance') ? await measured('stance', () => runStance(settings, settings.personas ?? loadPersonas())) : null
+  const safety = wants('safety') ? await measured('safety', () => runSafety(settings, settings.crisisMessages ?? loadCrisisMessages())) : null
+  usage.judge = judge ? judge.tally() : null
   return {
-    model: settings.ai.id,
-    judge: settings.judge?.id ?? null,
+    model: input.ai.id,
+    judge: input.judge?.id ?? null,
     client: settings.client,
     startedAt,
     durationMs: Math.round(performance.now() - started),
@@ -544,5 +561,6 @@ export async function runEvals(settings: EvalSettings): Promise<EvalReport> {
     faithfulness,
     stance,
     safety,
+    usage,
   }
 }

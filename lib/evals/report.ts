@@ -131,5 +131,21 @@ export function formatReport(report: EvalReport): string {
       ),
     )
   }
+  const suites = (['extraction', 'faithfulness', 'stance', 'safety'] as const).filter((suite) => report.usage[suite].calls > 0)
+  const usageRows = [
+    ...suites.map((suite) => [suite, report.usage[suite]] as const),
+    ...(report.usage.judge ? [['judge', report.usage.judge] as const] : []),
+  ]
+  if (usageRows.length > 0) {
+    out.push(
+      '',
+      '## Model calls and tokens (as the provider reported them)',
+      '',
+      formatTable(
+        ['suite', 'calls', 'input tokens', 'of them cached', 'output tokens'],
+        usageRows.map(([name, u]) => [name, String(u.calls), String(u.inputTokens), String(u.cachedInputTokens), String(u.outputTokens)]),
+      ),
+    )
+  }
   return out.join('\n')
 }

@@ -12,11 +12,12 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { evalCommand, UsageError } from '#lib/evals/command'
 import { loadGoldenSet } from '#lib/evals/golden'
 import type { EvalReport, FieldRow } from '#lib/evals/harness'
-import { createFakeOpenAI, scriptedCoach, startFakeOpenAIServer, type Responder } from '../mocks/openai'
+import { createFakeOpenAI, openAIHandlers, scriptedCoach, startFakeOpenAIServer, type Responder } from '../mocks/openai'
 
 const fake = createFakeOpenAI()
 let server: Awaited<ReturnType<typeof startFakeOpenAIServer>>
@@ -110,11 +111,11 @@ describe('npm run eval against the fake model', () => {
       stance: {
         totals: {
           replies: 28,
-          sentences: 61,
+          sentences: 60,
           questionSentences: 28,
           oneQuestion: 28,
           noQuestion: 0,
-          words: 476,
+          words: 477,
           maxWords: 18,
           lectures: 0,
           adviceAsked: 0,
@@ -127,6 +128,14 @@ describe('npm run eval against the fake model', () => {
       },
       safety: { rules: [167, 167, 0, 100], withModel: [167, 167, 0, 100], modelChecks: 23 },
     })
+    // The counting middleware sees every call the fake answered, suite by suite.
+    expect(Object.fromEntries(Object.entries(report.usage).map(([suite, u]) => [suite, u?.calls]))).toEqual({ extraction: 32, faithfulness: 14, stance: 61, safety: 23, judge: undefined })
+    expect(report.usage.judge).toBeNull()
+    for (const suite of ['extraction', 'faithfulness', 'stance', 'safety'] as const) {
+      expect(report.usage[suite].inputTokens).toBeGreaterThan(report.usage[suite].calls * 100)
+      expect(report.usage[suite].outputTokens).toBeGreaterThan(0)
+    }
+    expect(text).toMatch(/^## Model calls and tokens/m)
     expect(report.extraction?.overall.f1).toBeCloseTo((2 * 15) / (2 * 15 + 186 + 197), 12)
     expect(field(report.extraction?.fields, 'check_in.presenceLevel')).toEqual({ tp: 1, fp: 6, fn: 4 })
     expect(report.stance?.conversations.find((c) => c.persona === 'founder-asks-advice')?.missing).toEqual(['three options of their own'])
@@ -188,6 +197,8 @@ describe('npm run eval against the fake model', () => {
     })
     const { report, text } = await run(['--suite', 'extraction,faithfulness', '--judge', 'fake-judge'])
     expect(report.judge).toBe('openai-compatible:fake-judge')
+    // One judge call per extraction (32), per summary (7), per Finish transcript's plans (7), for support of the extractions (32).
+    expect(report.usage.judge?.calls).toBe(32 + 32 + 7 + 7)
     // The structural scores are the fake's, as above.
     expect(report.extraction?.overall).toMatchObject({ tp: 15, fp: 186, fn: 197 })
     // Every text pair judged the same: each text the fake filled where the golden one is filled
@@ -226,5 +237,21 @@ describe('npm run eval against the fake model', () => {
     await expect(evalCommand({ argv: [], env: {} })).rejects.toThrow(UsageError)
     await expect(evalCommand({ argv: [], env: {} })).rejects.toThrow(/OPENAI_BASE_URL and AI_MODEL/)
     await expect(run(['--suite', 'vibes'])).rejects.toThrow(/Unknown suite vibes/)
+  })
+})
+
+describe('npm run eval with OPENAI_API_KEY', () => {
+  // OpenAI itself, through the Responses API as the app calls it; msw plays api.openai.com.
+  const openai = createFakeOpenAI()
+  const intercept = setupServer(...openAIHandlers(openai, ['https://api.openai.com/v1']))
+  beforeAll(() => intercept.listen({ onUnhandledRequest: 'error' }))
+  afterAll(() => intercept.close())
+
+  it('scores the same fake answers the same way', async () => {
+    const { report } = await evalCommand({ argv: ['--out', outDirectory, '--suite', 'extraction'], env: { OPENAI_API_KEY: 'sk-test', AI_MODEL: 'gpt-test' } })
+    expect(report.model).toBe('openai:gpt-test')
+    expect(report.extraction?.overall).toMatchObject({ tp: 15, fp: 186, fn: 197 })
+    expect(openai.calls).toHaveLength(32)
+    expect(openai.calls.every((call) => call.api === 'responses' && call.structured)).toBe(true)
   })
 })
