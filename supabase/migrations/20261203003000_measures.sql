@@ -439,8 +439,9 @@ begin
       using errcode = 'SC422';
   end if;
 
-  -- The first measure starts an unstarted session: it becomes the person's active one.
-  if s.started_at is null and new.supersedes_id is null then
+  -- A person's first measure starts an unstarted session: it becomes their active one.
+  -- (The service's imports write history; they start nothing.)
+  if s.started_at is null and new.supersedes_id is null and me is not null then
     begin
       update public.coaching_sessions x set started_at = now() where x.id = s.id and x.started_at is null;
     exception when unique_violation then
