@@ -216,7 +216,9 @@ begin
 end;
 $$;
 
-create trigger coaching_sessions_check_log before insert or update on public.coaching_sessions
+create trigger coaching_sessions_check_log
+before insert or update of activity_type, activity_label, program_id, session_date, due_at, is_competition, competition_type, competition_id
+on public.coaching_sessions
 for each row execute function private.check_session_log();
 
 create trigger coaching_sessions_daily_cap before insert or update of started_at on public.coaching_sessions
