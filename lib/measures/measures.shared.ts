@@ -1,5 +1,6 @@
 import { z } from '../zod.shared'
 import { isoDateSchema } from '../dates.shared'
+import { metricKinds } from '../library/library.shared'
 
 /**
  * The vocabulary of measures and benchmarks, for both sides: time slots, the standard
@@ -150,4 +151,62 @@ export function prescribedWeight({
   }
   const kilograms = Math.round(((oneRepMax * percent) / 100) * 2) / 2
   return { known: true, kilograms, oneRepMax, text: `${percent} % of 1RM = ${kilograms} kg (1RM ${oneRepMax} kg)` }
+}
+
+// ─── the session page's recording form (Conform reads empty inputs as undefined) ──────
+
+const formValueFields = {
+  kind: z.enum(metricKinds),
+  numberValue: z.number({ error: 'Give a number.' }).optional(),
+  textValue: z.string().trim().max(2000, 'Keep it under 2,000 characters.').optional(),
+  yesNo: z.enum(['yes', 'no']).optional(),
+  skipped: z.boolean().optional(),
+  reason: z.string().trim().max(500, 'Keep the reason under 500 characters.').optional(),
+}
+
+export const measureForm = z.discriminatedUnion('intent', [
+  z.object({
+    intent: z.literal('record'),
+    itemKey: z.uuid().optional(),
+    metricKey: metricKeySchema,
+    setNumber: z.number().int().min(1, 'Sets count from 1.').max(50, 'At most 50 sets.').optional(),
+    ...formValueFields,
+  }),
+  z.object({ intent: z.literal('correct'), measureId: z.uuid(), ...formValueFields }),
+])
+export type MeasureFormValue = z.output<typeof measureForm>
+
+/** The value a form row gives, for its metric's kind; null when skipped or left empty. */
+export function measureValueOf(form: MeasureFormValue): MeasureValue | null {
+  if (form.skipped) return null
+  switch (form.kind) {
+    case 'number':
+      return form.numberValue === undefined ? null : { kind: 'number', value: form.numberValue }
+    case 'scale':
+      return form.numberValue === undefined ? null : { kind: 'scale', value: form.numberValue }
+    case 'yes_no':
+      return form.yesNo === undefined ? null : { kind: 'yes_no', value: form.yesNo === 'yes' }
+    case 'text':
+      return form.textValue ? { kind: 'text', value: form.textValue } : null
+  }
+}
+
+/** A skipped row's modification, with the reason given (or a plain one, which lib/ then asks for). */
+export function modificationOf(form: MeasureFormValue): Modification | null {
+  return form.skipped ? { kind: 'skipped', reason: form.reason ?? '' } : null
+}
+
+/** "80 kg", "RPE 8", "yes", the text itself; "skipped" for a skipped item. */
+export function describeMeasureValue(value: MeasureValue | null, unit: string | null): string {
+  if (value === null) return 'skipped'
+  switch (value.kind) {
+    case 'number':
+      return unit ? `${value.value} ${unit}` : String(value.value)
+    case 'scale':
+      return `${value.value} of 10`
+    case 'yes_no':
+      return value.value ? 'yes' : 'no'
+    case 'text':
+      return value.value
+  }
 }

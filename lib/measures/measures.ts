@@ -185,14 +185,24 @@ export async function measureHistory(
     exerciseId = null,
     currentOnly = false,
     limit = 200,
-  }: { userId: string; clientId?: string; sessionId?: string | null; metricKey?: string | null; exerciseId?: string | null; currentOnly?: boolean; limit?: number },
+  }: {
+    userId: string
+    /** Whose measures; null with a sessionId: whoever's that session is. */
+    clientId?: string | null
+    sessionId?: string | null
+    metricKey?: string | null
+    exerciseId?: string | null
+    currentOnly?: boolean
+    limit?: number
+  },
 ): Promise<Measure[]> {
+  if (clientId === null && sessionId === null) throw new Error('measureHistory needs a client or a session')
   const rows = await db.asUser(userId, (tx) =>
     tx.query<MeasureRow>(
       `select ${measureColumns}
        from public.measures m
        join public.coaching_sessions s on s.id = m.session_id
-       where m.user_id = $1
+       where ($1::uuid is null or m.user_id = $1)
          and ($2::uuid is null or m.session_id = $2)
          and ($3::text is null or m.metric_key = $3)
          and ($4::uuid is null or m.exercise_id = $4)
