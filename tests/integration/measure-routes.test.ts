@@ -15,6 +15,7 @@ import { recordMeasure } from '#lib/measures/measures'
 import { acceptInvite, createInvite, createProgram } from '#lib/programs/programs'
 import { loader as sessionPageLoader } from '../../app/routes/sessions.$sessionId._index'
 import { action as measuresAction } from '../../app/routes/sessions.$sessionId.measures'
+import { action as logAction } from '../../app/routes/log'
 import { CookieJar } from '../support/cookie-jar'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { callRoute, type RouteAnswer } from '../support/route-call'
@@ -137,5 +138,27 @@ describe('a training session started by recording', () => {
     expect((answer.body as { measures: Measure[] }).measures.map((m) => m.value)).toEqual([{ kind: 'number', value: 40 }])
     const next = await post('peer', { intent: 'record', metricKey: 'reps', kind: 'number', setNumber: '1', numberValue: '8' }, measure.sessionId)
     expect(next.status).toBe(200)
+  })
+})
+
+describe('logging training from the dashboard', () => {
+  it('a first value with no session running starts one and opens it; RPE goes in as a 1–10 value', async () => {
+    const answer = await callRoute(logAction, {
+      url: `${appUrl}/log`,
+      form: { intent: 'record', metricKey: 'rpe', kind: 'number', setNumber: '1', numberValue: '8' },
+      jar: person.coach.jar,
+      auth,
+      db: testDb.db,
+    })
+    expect(answer.status).toBe(302)
+    const started = /^\/sessions\/([0-9a-f-]{36})\?mode=live$/.exec(answer.location ?? '')
+    expect(started).not.toBeNull()
+    const [row] = await testDb.db.asService((tx) =>
+      tx.query<{ value_scale: number; title: string }>(
+        'select m.value_scale, s.title from public.measures m join public.coaching_sessions s on s.id = m.session_id where m.session_id = $1',
+        [started![1]],
+      ),
+    )
+    expect(row).toEqual({ value_scale: 8, title: expect.stringMatching(/^Fun — /) })
   })
 })
