@@ -72,7 +72,10 @@ export function RecordMeasures({
           <h3 className="font-semibold text-slate-900">{title}</h3>
           <ul className="mt-2 flex flex-col gap-3">
             {rowsOf(item).map((row) => {
-              const recorded = measures.filter((m) => m.itemKey === row.itemKey && m.metricKey === row.metricKey)
+              // Set by set, each value before its correction.
+              const recorded = measures
+                .filter((m) => m.itemKey === row.itemKey && m.metricKey === row.metricKey)
+                .sort((a, b) => (a.setNumber ?? 0) - (b.setNumber ?? 0) || new Date(a.recordedAt).getTime() - new Date(b.recordedAt).getTime())
               const current = recorded.filter((m) => m.supersededById === null)
               const planned = compliance.metrics.find((m) => m.itemKey === row.itemKey && m.metricKey === row.metricKey)
               return (
@@ -80,7 +83,7 @@ export function RecordMeasures({
                   <div className="flex flex-wrap items-baseline justify-between gap-2">
                     <span className="font-medium text-slate-800">
                       {row.label}
-                      {row.unit ? ` (${row.unit})` : ''}
+                      {row.unit && row.unit !== row.label.toLowerCase() ? ` (${row.unit})` : ''}
                     </span>
                     {planned ? (
                       <span className={`rounded-full px-2 py-0.5 text-sm ${colourClass[planned.colour]}`}>
@@ -103,7 +106,8 @@ export function RecordMeasures({
                       ))}
                     </ol>
                   ) : null}
-                  {canRecord ? <RecordForm sessionId={session.id} row={row} nextSet={current.length + 1} /> : null}
+                  {/* Keyed by the next set: once a value is recorded, the form starts again from the target and the next set. */}
+                  {canRecord ? <RecordForm key={`${row.metricKey}-${current.length + 1}`} sessionId={session.id} row={row} nextSet={current.length + 1} /> : null}
                 </li>
               )
             })}
@@ -172,7 +176,7 @@ function RecordForm({ sessionId, row, nextSet }: { sessionId: string; row: Row; 
             <input id={setId} name="setNumber" type="number" inputMode="numeric" min={1} max={50} defaultValue={nextSet} className="w-full rounded-md border border-slate-300 px-3 py-2 text-base" />
           </div>
         ) : null}
-        <ValueInput row={row} defaultValue={row.target} label={`${row.label}${row.unit ? `, ${row.unit}` : ''}`} />
+        <ValueInput row={row} defaultValue={row.target} label={`${row.label}${row.unit && row.unit !== row.label.toLowerCase() ? `, ${row.unit}` : ''}`} />
         <SubmitButton pending={fetcher.state !== 'idle'} pendingText="Saving…">
           Record
         </SubmitButton>
