@@ -197,19 +197,29 @@ export async function measureHistory(
   },
 ): Promise<Measure[]> {
   if (clientId === null && sessionId === null) throw new Error('measureHistory needs a client or a session')
+  // Only the filters given, so the planner reads the person's metric (or the session) through
+  // its index in recorded order, a page's worth, however long the history.
+  const params: unknown[] = []
+  const where: string[] = []
+  const filter = (sql: (param: string) => string, value: unknown) => {
+    params.push(value)
+    where.push(sql(`$${params.length}`))
+  }
+  if (clientId !== null) filter((p) => `m.user_id = ${p}::uuid`, clientId)
+  if (sessionId !== null) filter((p) => `m.session_id = ${p}::uuid`, sessionId)
+  if (metricKey !== null) filter((p) => `m.metric_key = ${p}`, metricKey.toLowerCase())
+  if (exerciseId !== null) filter((p) => `m.exercise_id = ${p}::uuid`, exerciseId)
+  if (currentOnly) where.push('not exists (select 1 from public.measures n where n.supersedes_id = m.id)')
+  params.push(Math.min(Math.max(limit, 1), 1000))
   const rows = await db.asUser(userId, (tx) =>
     tx.query<MeasureRow>(
       `select ${measureColumns}
        from public.measures m
        join public.coaching_sessions s on s.id = m.session_id
-       where ($1::uuid is null or m.user_id = $1)
-         and ($2::uuid is null or m.session_id = $2)
-         and ($3::text is null or m.metric_key = $3)
-         and ($4::uuid is null or m.exercise_id = $4)
-         and (not $5 or not exists (select 1 from public.measures n where n.supersedes_id = m.id))
+       where ${where.join(' and ')}
        order by m.recorded_at desc, m.id
-       limit $6`,
-      [clientId, sessionId, metricKey?.toLowerCase() ?? null, exerciseId, currentOnly, Math.min(Math.max(limit, 1), 1000)],
+       limit $${params.length}`,
+      params,
     ),
   )
   return rows.map(toMeasure)
