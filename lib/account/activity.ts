@@ -48,7 +48,7 @@ export async function listAccountActivity(
       metadata: Record<string, unknown>
       created_at: Date
       created_at_text: string
-      by_me: boolean | null
+      by_me: boolean
       actor_name: string | null
       ip_address: string | null
       user_agent: string | null
@@ -69,7 +69,7 @@ export async function listAccountActivity(
       entityId: row.entity_id,
       metadata: row.metadata,
       createdAt: row.created_at,
-      byMe: row.by_me === true,
+      byMe: row.by_me,
       actorName: row.actor_name,
       ipAddress: row.ip_address,
       userAgent: row.user_agent,

@@ -333,7 +333,7 @@ returns table (
 language sql stable security definer set search_path = ''
 as $$
   select l.id, l.action, l.entity_type, l.entity_id, l.metadata, l.created_at,
-         l.actor_id = (select auth.uid()) as by_me,
+         coalesce(l.actor_id = (select auth.uid()), false) as by_me,
          case when l.actor_id is distinct from (select auth.uid()) then pr.display_name end as actor_name,
          case when l.actor_id = (select auth.uid()) or l.actor_id is null then host(l.ip_address) end,
          case when l.actor_id = (select auth.uid()) or l.actor_id is null then l.user_agent end
