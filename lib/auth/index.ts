@@ -16,7 +16,7 @@ export type { AuthBackend, AuthRequest, AuthResult } from './backend'
 export function createAuthBackend(env: Env, db: Database, sessionSecret: string): AuthBackend {
   const secure = env.NODE_ENV === 'production' || env.appUrl.startsWith('https:')
   if (env.SUPABASE_URL && env.SUPABASE_ANON_KEY) {
-    return withAuditTrail(withAttemptLimits(createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY, appUrl: env.appUrl, secureCookies: secure }), db), db)
+    return withAuditTrail(withAttemptLimits(createSupabaseAuth({ url: env.SUPABASE_URL, anonKey: env.SUPABASE_ANON_KEY, appUrl: env.appUrl, secureCookies: secure, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY }), db), db)
   }
   return withAuditTrail(withAttemptLimits(createBuiltInAuth(db, { secret: sessionSecret, secure }, { appUrl: env.appUrl, mailer: createMailer(env) }), db), db)
 }

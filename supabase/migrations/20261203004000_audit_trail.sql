@@ -352,7 +352,8 @@ $$;
 -- its admin API), its rows go with it by the foreign keys' cascades; the audit entries stay,
 -- without the person: their id is removed wherever it appears (actor, subject, entity,
 -- metadata values) and the address and user agent of their entries are cleared. One entry
--- records that an account was deleted, naming nobody.
+-- records that an account was deleted, naming nobody. The counters of sign-in attempts
+-- with their email (private.auth_attempts) go as well.
 create function private.forget_person() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
@@ -369,6 +370,9 @@ begin
         (select array_agg(m.key) from jsonb_each_text(l.metadata) m where m.value = gone::text), '{}'::text[])
   where l.actor_id = gone or l.subject_id = gone or l.entity_id = gone
      or l.metadata @? ('$.* ? (@ == "' || gone::text || '")')::jsonpath;
+  -- The sign-in attempt counters are keyed by the email typed: those of this email go too.
+  delete from private.auth_attempts a
+  where a.scope = 'sign_in_email_address' and split_part(a.key, chr(10), 1) = lower(old.email::text);
   insert into public.audit_log (action, entity_type, metadata)
   values ('account_deleted', 'user', '{}'::jsonb);
   return old;
