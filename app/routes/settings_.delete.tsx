@@ -49,9 +49,13 @@ export default function DeleteAccount() {
       <h1 className="mb-1 text-2xl font-bold">Delete your account</h1>
       <p className="mb-4 text-slate-600">
         This removes your sessions, what was said in them, your summaries, action plans and milestones, and your program
-        memberships, for good. Download your data first if you want to keep a copy. The audit log keeps its entries without
+        memberships, for good. Download your data first if you want to keep a copy: a ZIP of JSON files and a page you can read. The audit log keeps its entries without
         your name, address or browser.
       </p>
+      {/* The export answers a file: the browser saves it and stays on this page. */}
+      <Form method="post" action="/settings/export" reloadDocument className="mb-6">
+        <SubmitButton variant="secondary">Download my data</SubmitButton>
+      </Form>
       {blocked ? (
         <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {blocked}

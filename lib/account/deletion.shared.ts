@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod.shared'
 
 /**
  * Deleting an account (issue 15): the confirmation form and what stops a deletion, in words.

@@ -13,11 +13,12 @@ import { blockersMessage, noBlockers, type DeletionBlockers } from './deletion.s
 export async function deletionBlockers(db: Database, { userId }: { userId: string }): Promise<DeletionBlockers> {
   return db.asService(async (tx) => {
     const programs = await tx.query<{ id: string; name: string; clients: number }>(
+      // Programs they coach, or created (a program goes with its creator's account).
       `select p.id, p.name, count(c.user_id)::int as clients
-       from public.program_members m
-       join public.programs p on p.id = m.program_id
+       from public.programs p
        join public.program_members c on c.program_id = p.id and c.role = 'client'
-       where m.user_id = $1 and m.role = 'coach'
+       where p.created_by = $1
+          or p.id in (select m.program_id from public.program_members m where m.user_id = $1 and m.role = 'coach')
        group by p.id, p.name
        order by p.name`,
       [userId],

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod.shared'
 
 /**
  * "Download my data" (issue 15): the files of the export ZIP, one per kind of record, each
