@@ -16,9 +16,12 @@ import { withAttemptLimits } from '#lib/auth/attempt-limits'
 import { withAuditTrail } from '#lib/auth/audit-trail'
 import type { AuthBackend } from '#lib/auth/backend'
 import { createBuiltInAuth } from '#lib/auth/built-in-auth'
+import { createSupabaseAuth } from '#lib/auth/supabase-auth'
 import { sqlState, withRequestOrigin, type Tx } from '#lib/db/database'
 import { auditRetention } from '#lib/jobs/definitions'
 import { assignTemplate } from '#lib/library/assigning'
+import { startFakeGoTrue } from '../mocks/gotrue'
+import { CookieJar } from '../support/cookie-jar'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 
 const origin = { ipAddress: '203.0.113.9', userAgent: 'AuditTrailTest/1.0 (Chromium)' }
@@ -127,6 +130,36 @@ describe('sign-in events', () => {
     await expect(
       service((tx) => tx.query(`select private.record_account_event('tampered', null, null)`)),
     ).rejects.toThrow(/Not an account event/)
+  })
+})
+
+describe('sign-in events with Supabase Auth (the fake auth server)', () => {
+  it('register, login, login_failed and logout each write one entry, through the same wrapper', async () => {
+    const gotrue = await startFakeGoTrue({ onUserCreated: ({ id, email, displayName }) => createUser(testDb.db, { id, email, displayName }).then(() => {}) })
+    try {
+      const supabase = withAuditTrail(
+        withAttemptLimits(createSupabaseAuth({ url: gotrue.url, anonKey: gotrue.anonKey, appUrl: 'http://stagecoach.test', secureCookies: false }), testDb.db),
+        testDb.db,
+      )
+      const email = `supabase-audited-${Date.now()}@example.test`
+      const password = 'Supabase-Horse-42'
+      const request = (cookieHeader: string | null = null) => ({ cookieHeader, ipAddress: origin.ipAddress })
+      let userId = ''
+      const registered = await theEntry(async () => {
+        userId = (await supabase.signUp({ email, password, displayName: 'Sue Base' }, request())).userId
+      }, 'register')
+      expect(registered).toMatchObject({ actor_id: userId, metadata: { backend: 'supabase', confirmed: true } })
+      const jar = new CookieJar()
+      await theEntry(async () => {
+        jar.apply((await supabase.signIn({ email, password }, request())).setCookies)
+      }, 'login')
+      const failed = await theEntry(() => supabase.signIn({ email, password: 'Wrong-Horse-1' }, request()).catch((e: unknown) => e), 'login_failed')
+      expect(failed).toMatchObject({ actor_id: null, subject_id: userId })
+      const logout = await theEntry(() => supabase.signOut(request(jar.header())), 'logout')
+      expect(logout.actor_id).toBe(userId)
+    } finally {
+      await gotrue.close()
+    }
   })
 })
 
