@@ -68,6 +68,9 @@ const envSchema = z
     SUPABASE_ANON_KEY: optionalText.describe(
       "Your project's anon (public) key from the Supabase dashboard.",
     ),
+    SUPABASE_SERVICE_ROLE_KEY: optionalText.describe(
+      "Your project's service_role key (server-side only), for deleting the account of a person who asks; unset, accounts cannot be deleted from the app.",
+    ),
     OPENAI_API_KEY: optionalText.describe('An OpenAI API key (sk-...); unset it to run without AI.'),
     OPENAI_BASE_URL: optionalText
       .pipe(z.url({ protocol: /^https?$/ }).optional())

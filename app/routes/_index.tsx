@@ -2,16 +2,18 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { stages } from '#lib/coaching/stages.shared'
 import { countOf } from '#lib/words.shared'
-import { buttonClass } from '~/components/form'
+import { buttonClass, Notice } from '~/components/form'
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  return { signedIn: Boolean(await context.getUserId()) }
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const accountDeleted = new URL(request.url).searchParams.get('account') === 'deleted'
+  return { signedIn: Boolean(await context.getUserId()), accountDeleted }
 }
 
 export default function Landing() {
-  const { signedIn } = useLoaderData<typeof loader>()
+  const { signedIn, accountDeleted } = useLoaderData<typeof loader>()
   return (
     <div className="flex flex-col gap-12">
+      {accountDeleted ? <Notice>Your account and everything in it have been deleted.</Notice> : null}
       <section className="flex flex-col gap-5 pt-4">
         <h1 className="text-3xl font-bold leading-tight text-slate-900 sm:text-5xl">
           Coaching conversations that end in a plan you keep.

@@ -6,7 +6,7 @@ import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContex
 import express from 'express'
 import type { ChatModel } from '#lib/ai/model'
 import type { AuthBackend } from '#lib/auth/index'
-import type { Database, ReadUnit } from '#lib/db/database'
+import { withRequestOrigin, type Database, type ReadUnit } from '#lib/db/database'
 import type { Env } from '#lib/env'
 import { acceptsGzip, compressWhole, gzipAssets, gzipWhenWorthIt } from './compression'
 import { authWithOutagesAs503, withOutagesAs503 } from './database-outage'
@@ -151,8 +151,10 @@ export function createServer(parts: ServerParts): express.Express {
     // data): every database call of the request joins it. It ends when the loaders are
     // done (entry.server calls finishReads before rendering), or here at the latest.
     const reads = changesSomething(req.method) ? null : parts.db.readUnit()
+    // The address and user agent go with every transaction of the request, for the audit log.
+    const origin = { ipAddress: req.ip ?? null, userAgent: req.get('User-Agent') ?? null }
     try {
-      const handle = () => handleRemix(toFetchRequest(req, res, body), loadContext(req, res, reads))
+      const handle = () => withRequestOrigin(origin, () => handleRemix(toFetchRequest(req, res, body), loadContext(req, res, reads)))
       const response = reads ? await reads.enter(handle) : await handle()
       await reads?.finish()
       await sendRemixResponse(res, response, compress && req.method !== 'HEAD' && acceptsGzip(req.headers['accept-encoding']))

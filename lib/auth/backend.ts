@@ -83,4 +83,13 @@ export interface AuthBackend {
   changePassword(input: { userId: string; currentPassword: string; newPassword: string }, request: AuthRequest): Promise<{ setCookies: string[] }>
   /** Ends every session of the user except this browser's. */
   signOutOthers(userId: string, request: AuthRequest): Promise<{ setCookies: string[] }>
+  /**
+   * Deletes the signed-in person's account after checking their password (built-in: against
+   * its hash; Supabase: by a fresh sign-in), and returns the cookies that end this browser's
+   * session. The database's cascades remove their rows and its trigger anonymises their
+   * audit entries. On Supabase the auth user is deleted through the admin API, here on the
+   * server. Throws AppError('invalid') for a wrong password, AppError('not_found') when
+   * nobody is signed in. Callers check first that the account may go (lib/account/deletion.ts).
+   */
+  deleteAccount(input: { password: string }, request: AuthRequest): Promise<{ userId: string; setCookies: string[] }>
 }

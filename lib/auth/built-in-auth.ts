@@ -132,6 +132,23 @@ export function createBuiltInAuth(
       return { userId: user.id, setCookies: [await startSession(user.id)] }
     },
 
+    async deleteAccount({ password }, request) {
+      const userId = await signedInUserId(request)
+      if (!userId) throw new AppError('not_found', 'Sign in to delete your account.')
+      const [user] = await db.asService((tx) =>
+        tx.query<{ encrypted_password: string }>('select encrypted_password from auth.users where id = $1', [userId]),
+      )
+      if (!user || !(await verify(user.encrypted_password, password))) {
+        throw new AppError('invalid', 'That is not your password. Enter the password you sign in with.', {
+          password: ['That is not your password.'],
+        })
+      }
+      // As Supabase Auth deletes its user: the row in auth.users, and with it (by the
+      // foreign keys' cascades) every session, token and record of the person.
+      await db.asService((tx) => tx.query('delete from auth.users where id = $1', [userId]))
+      return { userId, setCookies: [serializeClearedSessionCookie(cookies)] }
+    },
+
     async signOut(request) {
       const token = readSessionToken(request.cookieHeader, cookies)
       if (token) {

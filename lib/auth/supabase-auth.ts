@@ -1,5 +1,5 @@
 import { createServerClient, parseCookieHeader, serializeCookieHeader, type CookieOptions } from '@supabase/ssr'
-import type { AuthError } from '@supabase/supabase-js'
+import { createClient, type AuthError } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 import { AppError } from '../errors'
 import type { AuthBackend, AuthRequest } from './backend'
@@ -12,6 +12,12 @@ export interface SupabaseAuthSettings {
   appUrl: string
   /** Send cookies over HTTPS only (production, or an https APP_URL). */
   secureCookies: boolean
+  /**
+   * The project's service-role key, for the one admin call the app makes: deleting a user
+   * who asked to delete their account. Server-side only; without it accounts cannot be
+   * deleted from the app.
+   */
+  serviceRoleKey?: string
 }
 
 const wrongCredentials = 'That email and password do not match an account. Check both and try again.'
@@ -119,6 +125,38 @@ export function createSupabaseAuth(settings: SupabaseAuthSettings): AuthBackend 
       // This device only: Supabase's default (global) would sign the person out everywhere.
       await clientFor(request, setCookies).auth.signOut({ scope: 'local' })
       return { setCookies }
+    },
+
+    async deleteAccount({ password }, request) {
+      if (!settings.serviceRoleKey) {
+        throw new AppError('unavailable', 'Deleting accounts is not set up on this server (SUPABASE_SERVICE_ROLE_KEY is missing). Ask whoever runs it.')
+      }
+      const setCookies: string[] = []
+      const { data } = await clientFor(request, setCookies).auth.getUser()
+      const user = data.user
+      if (!user?.email) throw new AppError('not_found', 'Sign in to delete your account.')
+      // A fresh sign-in proves it is the person, now; its session goes with the account.
+      const fresh = await clientFor({ cookieHeader: null, ipAddress: request.ipAddress }, []).auth.signInWithPassword({
+        email: user.email,
+        password,
+      })
+      if (fresh.error || fresh.data.user?.id !== user.id) {
+        if (fresh.error) throwIfRateLimited(fresh.error)
+        throw new AppError('invalid', 'That is not your password. Enter the password you sign in with.', {
+          password: ['That is not your password.'],
+        })
+      }
+      const admin = createClient(settings.url, settings.serviceRoleKey, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        realtime: { transport: WebSocket as never },
+      })
+      const { error } = await admin.auth.admin.deleteUser(user.id)
+      if (error) throw new AppError('unavailable', 'Supabase could not delete the account just now. Try again in a moment.')
+      // This browser's cookies go too: the session they held belonged to a user who is gone.
+      const cleared = parseCookieHeader(request.cookieHeader ?? '')
+        .filter(({ name }) => name.startsWith('sb-'))
+        .map(({ name }) => serializeCookieHeader(name, '', { ...cookieOptions, maxAge: 0 }))
+      return { userId: user.id, setCookies: [...setCookies, ...cleared] }
     },
 
     async resendConfirmation(email, request) {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { isIP } from 'node:net'
 import { AppError } from '../errors'
 import { unsavableCharactersMessage } from '../text'
 
@@ -66,16 +67,56 @@ export interface ReadUnit {
 
 type Identity = { role: 'authenticated' | 'anon'; claims: Record<string, string> } | null
 
-/** Claims and role in one statement; `none` is the connection's own role (the service). */
-const setIdentitySql = `select set_config('request.jwt.claims', $1, true), set_config('role', $2, true)`
-const identityParams = (identity: Identity) => (identity ? [JSON.stringify(identity.claims), identity.role] : ['', 'none'])
+/**
+ * Where the request a unit of work serves came from: its address and user agent, which the
+ * audit log's triggers and account events record (supabase/migrations/20261203004000_audit_trail.sql).
+ */
+export interface RequestOrigin {
+  ipAddress: string | null
+  userAgent: string | null
+}
+
+const requestOrigins = new AsyncLocalStorage<RequestOrigin>()
+
+/**
+ * Runs `work` on behalf of a request from `origin`: every transaction it opens (on any
+ * database) carries the address and user agent as the transaction-local settings
+ * `request.ip` and `request.user_agent`, set in the statement that sets the identity.
+ * The server wraps every request in it (app/server/create-server.ts).
+ */
+export function withRequestOrigin<T>(origin: RequestOrigin, work: () => T): T {
+  return requestOrigins.run(
+    { ipAddress: origin.ipAddress && isIP(origin.ipAddress) ? origin.ipAddress : null, userAgent: origin.userAgent?.slice(0, 512) || null },
+    work,
+  )
+}
+
+const originParams = (): [string, string] => {
+  const origin = requestOrigins.getStore()
+  return [origin?.ipAddress ?? '', origin?.userAgent ?? '']
+}
+
+/**
+ * Claims, role and the request's origin in one statement; `none` is the connection's own
+ * role (the service).
+ */
+const setIdentitySql = `select set_config('request.jwt.claims', $1, true), set_config('role', $2, true),
+  set_config('request.ip', $3, true), set_config('request.user_agent', $4, true)`
+const identityParams = (identity: Identity) => [
+  ...(identity ? [JSON.stringify(identity.claims), identity.role] : ['', 'none']),
+  ...originParams(),
+]
 const identityKey = (identity: Identity) => (identity ? `${identity.role}:${identity.claims.sub ?? ''}` : 'service')
+/** A transaction as the service needs a statement of its own only to carry a request's origin. */
+const needsIdentityStatement = (identity: Identity) => identity !== null || requestOrigins.getStore() !== undefined
 
 /** A lookup that also sets the claims and role of the user it finds (see Database.identifyUser). */
-const identifyingSql = (lookup: string) =>
+const identifyingSql = (lookup: string, parameterCount: number) =>
   `select found.user_id::text as user_id,
           set_config('request.jwt.claims', json_build_object('sub', found.user_id::text, 'role', 'authenticated')::text, true) as claims,
-          set_config('role', 'authenticated', true) as role
+          set_config('role', 'authenticated', true) as role,
+          set_config('request.ip', $${parameterCount + 1}, true) as ip,
+          set_config('request.user_agent', $${parameterCount + 2}, true) as user_agent
    from (${lookup}) found limit 1`
 const userIdentity = (userId: string): NonNullable<Identity> => ({ role: 'authenticated', claims: { sub: userId, role: 'authenticated' } })
 
@@ -93,7 +134,7 @@ export function createDatabase(driver: Driver): Database {
       const unit = currentUnit.getStore()
       if (unit && !unit.finished) return await work(unit.as(identity))
       return await driver.transaction(async (tx) => {
-        if (identity) await tx.query(setIdentitySql, identityParams(identity))
+        if (needsIdentityStatement(identity)) await tx.query(setIdentitySql, identityParams(identity))
         return work(tx)
       })
     } catch (error) {
@@ -108,11 +149,12 @@ export function createDatabase(driver: Driver): Database {
       return run(userIdentity(userId), work)
     },
     async identifyUser(lookup) {
-      const text = identifyingSql(lookup.text)
+      const text = identifyingSql(lookup.text, lookup.params?.length ?? 0)
+      const params = [...(lookup.params ?? []), ...originParams()]
       try {
         const unit = currentUnit.getStore()
-        if (unit && !unit.finished) return await unit.identify(text, lookup.params)
-        const [row] = await driver.transaction((tx) => tx.query<{ user_id: string }>(text, lookup.params))
+        if (unit && !unit.finished) return await unit.identify(text, params)
+        const [row] = await driver.transaction((tx) => tx.query<{ user_id: string }>(text, params))
         return row?.user_id ?? null
       } catch (error) {
         throw toAppError(error)
@@ -174,7 +216,7 @@ class SharedTransaction {
       if (this.finished) {
         // Late work (after the response was started) gets a transaction of its own.
         return this.driver.transaction(async (tx) => {
-          if (identity) await tx.query(setIdentitySql, identityParams(identity))
+          if (needsIdentityStatement(identity)) await tx.query(setIdentitySql, identityParams(identity))
           return statement(tx)
         })
       }

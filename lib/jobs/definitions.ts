@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { pruneAuditLog } from '../audit/retention'
 import { pruneSignInState } from '../auth/housekeeping'
 import type { Database } from '../db/database'
 import { completePastWeeks } from '../weekly/plans'
@@ -73,5 +74,20 @@ export const completePastWeeksJob = defineJob({
   },
 })
 
+/**
+ * Removes audit entries older than the retention setting (private.audit_settings, 400 days
+ * unless changed; never under a year). Only older rows go, so a second run removes nothing.
+ */
+export const auditRetention = defineJob({
+  name: 'audit-retention',
+  data: z.object({}),
+  retry: { limit: 3, delaySeconds: 60 },
+  expireInSeconds: 900,
+  schedule: '41 3 * * *', // daily, at a quiet hour (UTC)
+  async run({ db }) {
+    return { removed: await pruneAuditLog(db) }
+  },
+})
+
 /** Every job the worker runs. */
-export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob]
+export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention]

@@ -354,6 +354,7 @@ export async function getActionPlan(db: Database, { userId, id }: { userId: stri
        from public.audit_log l
        left join public.profiles pr on pr.id = l.actor_id
        where l.entity_type = 'action_plan' and l.entity_id = $1
+         and l.action in ('action_plan.created', 'action_plan.status_changed')
        order by l.created_at desc, l.id desc
        limit 20`,
       [id],

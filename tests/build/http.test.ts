@@ -160,10 +160,10 @@ describe('signing up, in and out over HTTP', () => {
   const password = 'Http-Test-Pass-1'
 
   it('a new user signs up, lands on the dashboard, signs out, and the old cookie stops working', async () => {
-    const signUp = await fetch(
-      baseUrl + '/signup',
-      form({ displayName: 'Hana', email, password, redirectTo: '/dashboard', inviteToken: '' }),
-    )
+    const signUp = await fetch(baseUrl + '/signup', {
+      ...form({ displayName: 'Hana', email, password, redirectTo: '/dashboard', inviteToken: '' }),
+      headers: { 'User-Agent': 'HttpTest/1.0' },
+    })
     expect(signUp.status).toBe(302)
     expect(signUp.headers.get('location')).toBe('/dashboard')
     const setCookie = signUp.headers.get('set-cookie') ?? ''
@@ -184,6 +184,18 @@ describe('signing up, in and out over HTTP', () => {
     const afterwards = await fetch(baseUrl + '/dashboard', { headers: { cookie }, redirect: 'manual' })
     expect(afterwards.status).toBe(302)
     expect(afterwards.headers.get('location')).toBe('/login?redirectTo=%2Fdashboard')
+
+    // Each event is in the audit log with the request's address and user agent (issue 15).
+    const entries = await testDb.db.asService((tx) =>
+      tx.query<{ action: string; ip: string | null; user_agent: string | null }>(
+        `select action, host(ip_address) as ip, user_agent from public.audit_log
+         where subject_id = (select id from auth.users where email = $1) order by id`,
+        [email],
+      ),
+    )
+    expect(entries.map((e) => e.action)).toEqual(['register', 'logout'])
+    expect(entries[0]).toEqual({ action: 'register', ip: expect.stringMatching(/127\.0\.0\.1$/), user_agent: 'HttpTest/1.0' })
+    expect(entries[1]).toMatchObject({ ip: expect.stringMatching(/127\.0\.0\.1$/), user_agent: expect.any(String) })
   })
 
   it('a weak password gets every rule’s message and keeps what was typed (except the password)', async () => {

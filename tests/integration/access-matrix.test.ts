@@ -911,6 +911,42 @@ describeOnOwnData('a plan’s status history in the audit log', () => {
   })
 })
 
+describeOnOwnData('the audit trail of sessions, and account activity', () => {
+  const entryAbout = async (sessionId: string, action: string) => {
+    const [entry] = await service((tx) =>
+      tx.query<{ id: number }>('select id from public.audit_log where entity_id = $1 and action = $2 order by id desc limit 1', [sessionId, action]),
+    )
+    expect(entry).toBeDefined()
+    return entry!.id
+  }
+
+  it('a shared session’s history is read by its client and its coach; a private one’s by its client only', async () => {
+    const shared = await entryAbout(row.sharedSession, 'session.created')
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), (actor) =>
+      attempt(actor, 'select id from public.audit_log where id = $1', [shared]),
+    )
+    const secret = await entryAbout(row.privateSession, 'session.created')
+    await expectOnly(['client'], everyoneBut('client'), (actor) => attempt(actor, 'select id from public.audit_log where id = $1', [secret]))
+  })
+
+  it('an entry about a person’s account (a failed sign-in, no actor) is read by that person only', async () => {
+    const [entry] = await service((tx) =>
+      tx.query<{ id: number }>(`select private.record_account_event('login_failed', null, $1) as id`, [id.client]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) => attempt(actor, 'select id from public.audit_log where id = $1', [entry!.id]))
+  })
+
+  it('nobody selects an entry’s address or user agent directly; the person reads their own through my_account_activity', async () => {
+    const shared = await entryAbout(row.sharedSession, 'session.created')
+    for (const actor of everyoneBut()) {
+      expect([actor, await attempt(actor, 'select ip_address from public.audit_log where id = $1', [shared])]).toEqual([actor, 'denied'])
+    }
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'select id from public.my_account_activity(null, null, 200) where id = $1', [shared]),
+    )
+  })
+})
+
 describeOnOwnData('columns that say whom a row belongs to never change after insert', () => {
   // Fresh rows, so the cases above (some delete theirs) cannot affect these.
   const fresh = {

@@ -151,7 +151,8 @@ describe('running jobs', () => {
 
   it('schedules the jobs that run by themselves', async () => {
     const schedules = await testDb.db.asService((tx) => tx.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name'))
-    expect(schedules).toEqual(jobs.filter((job) => job.schedule).map((job) => ({ name: job.name, cron: job.schedule })))
+    const expected = jobs.filter((job) => job.schedule).map((job) => ({ name: job.name, cron: job.schedule }))
+    expect(schedules).toEqual(expected.sort((a, b) => (a.name < b.name ? -1 : 1)))
   })
 })
 

@@ -9,7 +9,7 @@ import type { AppLoadContext } from '@remix-run/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import type { AuthBackend } from '#lib/auth/index'
-import { createDatabase, type Database, type Driver, type Tx } from '#lib/db/database'
+import { createDatabase, withRequestOrigin, type Database, type Driver, type Tx } from '#lib/db/database'
 import { parseEnv } from '#lib/env'
 import { runTurn } from '#lib/coaching/conversation'
 import { startSession } from '#lib/coaching/sessions'
@@ -127,6 +127,44 @@ describe('a GET page is one unit of work', () => {
       expect(seen.statements.length).toBe(real.length + 2)
     })
   }
+})
+
+describe('the request’s origin (issue 15): address and user agent as transaction-local settings', () => {
+  const origin = { ipAddress: '2001:db8::7', userAgent: 'OriginTest/1.0' }
+  const settings = (tx: Tx) =>
+    tx
+      .query<{ ip: string | null; ua: string | null }>(
+        `select nullif(current_setting('request.ip', true), '') as ip, nullif(current_setting('request.user_agent', true), '') as ua`,
+      )
+      .then((rows) => rows[0]!)
+
+  it('reach every kind of transaction a request opens, and no transaction outside one', async () => {
+    const inside = await withRequestOrigin(origin, async () => ({
+      user: await db.asUser(userId, settings),
+      service: await db.asService(settings),
+      anonymous: await db.asAnonymous(settings),
+    }))
+    expect(inside).toEqual({ user: { ip: origin.ipAddress, ua: origin.userAgent }, service: { ip: origin.ipAddress, ua: origin.userAgent }, anonymous: { ip: origin.ipAddress, ua: origin.userAgent } })
+    expect(await db.asService(settings)).toEqual({ ip: null, ua: null })
+    // What is not an address is not passed on; the user agent is cut at 512 characters.
+    const odd = await withRequestOrigin({ ipAddress: 'unknown', userAgent: 'x'.repeat(600) }, () => db.asUser(userId, settings))
+    expect(odd).toEqual({ ip: null, ua: 'x'.repeat(512) })
+  })
+
+  it('cost a GET page no statement: the session lookup sets them with the identity', async () => {
+    const { unit, context, request } = getRequest('http://localhost/dashboard')
+    seen.statements.length = 0
+    const read = await withRequestOrigin(origin, () =>
+      unit.enter(async () => {
+        await dashboardLoader({ request, context, params: {} })
+        return db.asUser(userId, settings)
+      }),
+    )
+    await unit.finish()
+    expect(read).toEqual({ ip: origin.ipAddress, ua: origin.userAgent })
+    expect(identityStatements(seen.statements)).toHaveLength(0)
+    expect(seen.statements.length).toBe(realQueries(seen.statements).length + 2)
+  })
 })
 
 describe('identities inside one unit', () => {

@@ -11,7 +11,7 @@ import nodemailer from 'nodemailer'
  * and work once; signing out with scope local / global / others ends this session, all of
  * the user's sessions, or all but this one. With `confirmEmail` on (hosted Supabase's
  * default) sign-up sends a confirmation email and signing in before confirming answers
- * `email_not_confirmed`. Emails (confirmation, recovery) go through SMTP when `smtpUrl` is
+ * `email_not_confirmed`. The admin API deletes a user (with the service-role key). Emails (confirmation, recovery) go through SMTP when `smtpUrl` is
  * given — as Supabase sends them through the project's SMTP server — and are also kept in
  * `emails`.
  */
@@ -24,6 +24,8 @@ export interface FakeGoTrueOptions {
   siteUrl?: string
   /** Called for each new user, to write it to the database's auth.users as GoTrue does. */
   onUserCreated?: (user: { id: string; email: string; displayName: string }) => Promise<void>
+  /** Called when the admin API deletes a user, to delete it from the database's auth.users as GoTrue does. */
+  onUserDeleted?: (userId: string) => Promise<void>
 }
 
 export interface FakeEmail {
@@ -51,6 +53,8 @@ interface PendingToken {
 export interface FakeGoTrue {
   url: string
   anonKey: string
+  /** The service-role key the admin API (DELETE /admin/users/:id) accepts. */
+  serviceRoleKey: string
   /** The JWT secret, for tests that forge or expire tokens. */
   jwtSecret: string
   emails: FakeEmail[]
@@ -71,6 +75,7 @@ function base64url(value: Buffer | string): string {
 
 export async function startFakeGoTrue(options: FakeGoTrueOptions = {}): Promise<FakeGoTrue> {
   const jwtSecret = randomBytes(32).toString('hex')
+  const serviceRoleKey = 'fake-service-role-key'
   const accessTokenSeconds = options.accessTokenSeconds ?? 3600
   const users = new Map<string, User>() // by email
   const sessions = new Map<string, { userId: string; refreshToken: string }>() // by session id
@@ -196,8 +201,19 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions = {}): Promise<
   async function handle(req: http.IncomingMessage, body: Record<string, unknown>): Promise<{ status: number; json?: unknown }> {
     const url = new URL(req.url ?? '/', 'http://fake')
     requests.push(`${req.method} ${url.pathname}${url.search}`)
-    if (req.headers.apikey !== 'fake-anon-key') return fail(401, 'no_api_key', 'Invalid API key')
+    if (req.headers.apikey !== 'fake-anon-key' && req.headers.apikey !== serviceRoleKey) return fail(401, 'no_api_key', 'Invalid API key')
     const route = `${req.method} ${url.pathname.replace(/^\/auth\/v1/, '')}`
+    // The admin API: only with the service-role key, as a bearer token.
+    const adminUser = /^DELETE \/admin\/users\/([0-9a-f-]{36})$/.exec(route)
+    if (adminUser) {
+      if (req.headers.authorization !== `Bearer ${serviceRoleKey}`) return fail(403, 'not_admin', 'User not allowed')
+      const user = userById(adminUser[1]!)
+      if (!user) return fail(404, 'user_not_found', 'User not found')
+      await options.onUserDeleted?.(user.id)
+      users.delete(user.email)
+      for (const [id, session] of sessions) if (session.userId === user.id) sessions.delete(id)
+      return { status: 200, json: userJson(user) }
+    }
     const redirectTo = url.searchParams.get('redirect_to')
     const email = typeof body.email === 'string' ? body.email.toLowerCase() : ''
     const challenge = typeof body.code_challenge === 'string' ? body.code_challenge : null
@@ -316,6 +332,7 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     anonKey: 'fake-anon-key',
+    serviceRoleKey,
     jwtSecret,
     emails,
     requests,

@@ -36,6 +36,7 @@ export function testDatabaseTarget(): TestDatabaseTarget {
 /** How a test creates users: the way the auth server does on each target. */
 type InsertUser = (user: { id: string; email: string; displayName: string }) => Promise<void>
 const userInserters = new WeakMap<Database, InsertUser>()
+const userDeleters = new WeakMap<Database, (id: string) => Promise<void>>()
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new
@@ -85,7 +86,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       })
     })
   }
+  if (authServer) {
+    userDeleters.set(db, async (id) => {
+      await authServer.begin(async (tx) => {
+        await tx`set local role supabase_auth_admin`
+        await tx`delete from auth.users where id = ${id}`
+      })
+    })
+  }
   return { db, driver, target, url: appUrl, close }
+}
+
+/**
+ * Deletes a user the way the auth server does (GoTrue's admin API on Supabase: the row in
+ * auth.users, as supabase_auth_admin on the Supabase shape), for a fake auth server.
+ */
+export async function deleteUser(db: Database, id: string): Promise<void> {
+  const remove = userDeleters.get(db)
+  if (remove) return remove(id)
+  await db.asService((tx) => tx.query('delete from auth.users where id = $1', [id]))
 }
 
 let userCounter = 0

@@ -16,6 +16,8 @@ export interface RouteAnswer {
   setCookies: string[]
   /** The data a loader or action returned (not for redirects). */
   body: unknown
+  /** The Response a route returned, when it returned one (its body still unread unless it was JSON). */
+  response: Response | null
 }
 
 type RouteFunction = (args: { request: Request; context: AppLoadContext; params: Record<string, string> }) => unknown
@@ -57,12 +59,13 @@ export async function callRoute(
       location: result.headers.get('Location'),
       setCookies: [...setCookies, ...result.headers.getSetCookie()],
       body: result.headers.get('Content-Type')?.includes('json') ? await result.json() : null,
+      response: result,
     }
   } else if (isDataWithInit(result)) {
     const init = new Headers(result.init?.headers)
-    answer = { status: result.init?.status ?? 200, location: null, setCookies: [...setCookies, ...init.getSetCookie()], body: result.data }
+    answer = { status: result.init?.status ?? 200, location: null, setCookies: [...setCookies, ...init.getSetCookie()], body: result.data, response: null }
   } else {
-    answer = { status: 200, location: null, setCookies, body: result }
+    answer = { status: 200, location: null, setCookies, body: result, response: null }
   }
   options.jar.apply(answer.setCookies)
   return answer

@@ -6,6 +6,7 @@ import { inject } from 'vitest'
 import { createServer } from '~/server/create-server'
 import type { ChatModel } from '#lib/ai/model'
 import { withAttemptLimits } from '#lib/auth/attempt-limits'
+import { withAuditTrail } from '#lib/auth/audit-trail'
 import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import type { AuthBackend } from '#lib/auth/index'
 import type { Database } from '#lib/db/database'
@@ -27,7 +28,8 @@ export async function startBuiltServer(
   const app = createServer({
     env,
     db,
-    auth: withAttemptLimits(options.auth ?? createBuiltInAuth(db, { secret: 'http-test-secret-0123456789abcdef0123', secure: true }), db),
+    // As lib/auth/index.ts wraps it: attempts limited, sign-in events audited.
+    auth: withAuditTrail(withAttemptLimits(options.auth ?? createBuiltInAuth(db, { secret: 'http-test-secret-0123456789abcdef0123', secure: true }), db), db),
     ai: options.ai ?? null,
     build,
     clientDirectory: path.join(buildDirectory, 'client'),
