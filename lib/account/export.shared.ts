@@ -112,6 +112,72 @@ export const milestoneSchema = z.object({
   updated_at: timestamp,
 })
 
+/** A recorded value (planned vs actual: the plan is the session's items). Every version: a correction supersedes, never replaces. */
+export const measureSchema = z.object({
+  id,
+  session_id: id,
+  user_id: id,
+  item_key: id.nullable(),
+  exercise_id: id.nullable(),
+  metric_key: z.string(),
+  set_number: z.number().int().nullable(),
+  value_numeric: z.number().nullable(),
+  value_scale: z.number().int().nullable(),
+  value_boolean: z.boolean().nullable(),
+  value_text: z.string().nullable(),
+  unit: z.string().nullable(),
+  modification: z.string().nullable(),
+  modification_reason: z.string().nullable(),
+  recorded_by: z.enum(['client', 'coach']),
+  recorded_at: timestamp,
+  competition_type: z.string().nullable(),
+  competition_id: z.string().nullable(),
+  supersedes_id: id.nullable(),
+})
+
+export const benchmarkSchema = z.object({
+  id,
+  user_id: id,
+  program_id: id.nullable(),
+  kind: z.string(),
+  exercise_id: id.nullable(),
+  name: z.string().nullable(),
+  metric_key: z.string().nullable(),
+  value: z.number(),
+  unit: z.string(),
+  zones: z.array(z.number()).nullable(),
+  recorded_on: date,
+  recorded_at: timestamp,
+})
+
+export const weeklyPlanSchema = z.object({
+  id,
+  client_id: id,
+  program_id: id,
+  coach_id: id.nullable(),
+  week_start: date,
+  status: z.enum(['active', 'completed', 'archived']),
+  version: z.number().int(),
+  replaces_id: id.nullable(),
+  note: z.string(),
+  seen_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+export const weeklyPlanItemSchema = z.object({
+  id,
+  plan_id: id,
+  key: id,
+  position: z.number().int(),
+  day: date,
+  title: z.string(),
+  instructions: z.string(),
+  session_template_id: id.nullable(),
+  prescription: json,
+  session_id: id.nullable(),
+})
+
 export const templateSchema = z.object({
   id,
   program_id: id,
@@ -176,6 +242,10 @@ export const exportFiles = {
   'session-memories.json': z.array(sessionMemorySchema),
   'action-plans.json': z.array(actionPlanSchema),
   'milestones.json': z.array(milestoneSchema),
+  'measures.json': z.array(measureSchema),
+  'benchmarks.json': z.array(benchmarkSchema),
+  'weekly-plans.json': z.array(weeklyPlanSchema),
+  'weekly-plan-items.json': z.array(weeklyPlanItemSchema),
   'templates.json': z.array(templateSchema),
   'template-items.json': z.array(templateItemSchema),
   'tags.json': z.array(tagSchema),
