@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { formatDate } from '#lib/dates.shared'
+import { listRecordHistory } from '#lib/account/activity'
+import { activityLabel } from '#lib/account/activity.shared'
 import { clientOverview } from '#lib/library/assigning'
 import { getProfile } from '#lib/profiles'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -16,13 +18,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const programId = requireIdParam(params.programId)
   const clientId = requireIdParam(params.clientId)
-  const [overview, profile] = await Promise.all([clientOverview(context.db, { userId, programId, clientId }), getProfile(context.db, { userId })])
+  const [overview, profile, history] = await Promise.all([
+    clientOverview(context.db, { userId, programId, clientId }),
+    getProfile(context.db, { userId }),
+    listRecordHistory(context.db, { userId, clientId }),
+  ])
   invariantResponse(overview, 'Not found', { status: 404 })
-  return { overview, programId, timezone: profile?.timezone ?? 'UTC' }
+  return { overview, programId, history, timezone: profile?.timezone ?? 'UTC' }
 }
 
 export default function ClientPage() {
-  const { overview, programId, timezone } = useLoaderData<typeof loader>()
+  const { overview, programId, history, timezone } = useLoaderData<typeof loader>()
   return (
     <div className="flex flex-col gap-6">
       <PageHeader title={overview.clientName}>
@@ -130,6 +136,24 @@ export default function ClientPage() {
               </li>
             ))}
           </ol>
+        )}
+      </Card>
+
+      <Card title="History of what is shared with you">
+        {history.length === 0 ? (
+          <p className="text-sm text-slate-600">No recorded changes to sessions or plans shared with you yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm">
+            {history.map((entry) => (
+              <li key={entry.id} className="flex flex-wrap justify-between gap-2 py-2">
+                <span>
+                  {activityLabel(entry.action)}
+                  {entry.actorName ? ` — ${entry.actorName}` : ''}
+                </span>
+                <span className="text-slate-600">{formatDate(entry.createdAt, { timeZone: timezone, time: true })}</span>
+              </li>
+            ))}
+          </ul>
         )}
       </Card>
     </div>

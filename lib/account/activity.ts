@@ -77,3 +77,45 @@ export async function listAccountActivity(
     olderCursor: rows.length > pageSize && last ? `${last.created_at_text}|${last.id}` : null,
   }
 }
+
+export interface RecordHistoryEntry {
+  id: number
+  action: string
+  entityType: string
+  entityId: string | null
+  createdAt: Date
+  /** Who did it, by name; null when nobody signed in did (a job, the database). */
+  actorName: string | null
+}
+
+/**
+ * What happened to a client's records that the signed-in coach may read, newest first: the
+ * audit entries about the client (`subject_id`) that the audit log's policy lets through —
+ * those of sessions and plans shared with or led by this coach, and what the coach did.
+ * Never the client's address or browser (not among the columns an API role may select), and
+ * never their sign-ins. One page through the subject's index.
+ */
+export async function listRecordHistory(
+  db: Database,
+  { userId, clientId, limit = 20 }: { userId: string; clientId: string; limit?: number },
+): Promise<RecordHistoryEntry[]> {
+  const rows = await db.asUser(userId, (tx) =>
+    tx.query<{ id: string; action: string; entity_type: string; entity_id: string | null; created_at: Date; actor_name: string | null }>(
+      `select a.id::text as id, a.action, a.entity_type, a.entity_id, a.created_at, p.display_name as actor_name
+       from public.audit_log a
+       left join public.profiles p on p.id = a.actor_id
+       where a.subject_id = $1 and a.entity_type in ('coaching_session', 'action_plan', 'milestone')
+       order by a.created_at desc, a.id desc
+       limit $2`,
+      [clientId, Math.min(Math.max(Math.trunc(limit), 1), 100)],
+    ),
+  )
+  return rows.map((row) => ({
+    id: Number(row.id),
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    createdAt: row.created_at,
+    actorName: row.actor_name,
+  }))
+}
