@@ -3,7 +3,8 @@ import tsconfigPaths from 'vite-tsconfig-paths'
 
 /**
  * `npm test` runs every project:
- * - unit: pure logic next to the code it tests (lib/**, app/**);
+ * - unit: pure logic next to the code it tests (lib/**, app/**), and the eval suite against
+ *   the fake model (tests/evals/);
  * - db: integration tests on a real Postgres — embedded PGlite, or the server in
  *   DATABASE_URL when it is set, shaped like a Supabase project when
  *   TEST_DATABASE_SHAPE=supabase (`npm run test:db` runs just these);
@@ -19,7 +20,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.{ts,tsx}', 'tests/mocks/**/*.test.ts'] },
+        test: { name: 'unit', include: ['lib/**/*.test.ts', 'app/**/*.test.{ts,tsx}', 'tests/mocks/**/*.test.ts', 'tests/evals/**/*.test.ts'] },
       },
       {
         extends: true,

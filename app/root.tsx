@@ -44,8 +44,10 @@ export function Layout({ children }: { children: ReactNode }) {
             {user ? (
               <>
                 <HeaderLink to="/dashboard">Dashboard</HeaderLink>
+                <HeaderLink to="/week">Week</HeaderLink>
                 <HeaderLink to="/action-plans">Plans</HeaderLink>
                 <HeaderLink to="/programs">Programs</HeaderLink>
+                <HeaderLink to="/settings">Settings</HeaderLink>
                 <span className="hidden text-sm text-slate-600 sm:inline">{user.displayName}</span>
                 <Form method="post" action="/logout">
                   <button type="submit" className="text-sm font-medium text-slate-700 underline-offset-2 hover:underline">

@@ -20,7 +20,8 @@
  *      (0: all turns go to one session), so transcripts stay session-sized;
  *   3. tokens: runs one whole self-coaching session over HTTP (two turns per stage, Finish
  *      stage, save the drafted fields, complete, write the summary and the action plans) and
- *      adds up what was sent to and received from the model, by kind of call;
+ *      adds up what was sent to and received from the model, by kind of call, and how much
+ *      of each call's input began as an earlier call's did (what a prompt cache could reuse);
  *   4. opening a finished session again: GETs the session (each stage), its summary, and the
  *      two as single-fetch `.data` (a client-side navigation), each must be 200, and checks
  *      that no model call is made (exits 1 otherwise).
@@ -443,6 +444,10 @@ interface CallCost {
   outputChars: number
   /** bytes of the whole JSON request body (adds roles, the model name and, for structured calls, the JSON schema) */
   requestBytes: number
+  /** estimated tokens of the longest start of this call's input that an earlier call of the session also began with (what any prefix cache could reuse) */
+  repeatedPrefixTokens: number
+  /** of those, what OpenAI's prompt cache would count as cached: nothing below 1,024 tokens, then in steps of 128 */
+  openaiCachedTokens: number
 }
 
 interface KindTotals {
@@ -455,12 +460,36 @@ interface KindTotals {
   inputChars: number
   outputChars: number
   requestBytes: number
+  repeatedPrefixTokens: number
+  openaiCachedTokens: number
 }
 
-function costOf(call: RecordedCall, fake: InstrumentedFake): CallCost {
+function sharedStart(a: string, b: string): number {
+  const length = Math.min(a.length, b.length)
+  let index = 0
+  while (index < length && a.charCodeAt(index) === b.charCodeAt(index)) index++
+  return index
+}
+
+/**
+ * What a provider's prompt cache could reuse of a call, given the calls before it in the
+ * session (decision 023): the longest start it shares with any of them, in the fake's
+ * estimated tokens (whole 4-character tokens only), and that under OpenAI's rule (a prompt
+ * of 1,024 tokens or more; cached in steps of 128 from 1,024). An estimate, from the same
+ * texts the fake counts; a real cache also needs the earlier call to be recent.
+ */
+function prefixReuse(input: string, earlierInputs: string[]): { repeatedPrefixTokens: number; openaiCachedTokens: number } {
+  const shared = earlierInputs.reduce((longest, earlier) => Math.max(longest, sharedStart(input, earlier)), 0)
+  const repeatedPrefixTokens = Math.floor(shared / 4)
+  const openaiCachedTokens = repeatedPrefixTokens < 1024 ? 0 : 1024 + Math.floor((repeatedPrefixTokens - 1024) / 128) * 128
+  return { repeatedPrefixTokens, openaiCachedTokens }
+}
+
+function costOf(call: RecordedCall, fake: InstrumentedFake, earlier: RecordedCall[] = []): CallCost {
   const input = inputText(call)
   const output = fake.notes.get(call)?.outputText ?? ''
   return {
+    ...prefixReuse(input, earlier.map(inputText)),
     kind: kindOf(call),
     api: call.api,
     stream: call.stream,
@@ -484,6 +513,8 @@ function totalsOf(kind: KindTotals['kind'], selected: CallCost[]): KindTotals {
     inputChars: sum((c) => c.inputChars),
     outputChars: sum((c) => c.outputChars),
     requestBytes: sum((c) => c.requestBytes),
+    repeatedPrefixTokens: sum((c) => c.repeatedPrefixTokens),
+    openaiCachedTokens: sum((c) => c.openaiCachedTokens),
   }
 }
 
@@ -582,7 +613,8 @@ async function wholeSession(baseUrl: string, fake: InstrumentedFake, target: Tar
   }
   log(`${target}: session ${sessionId} done: ${writtenMessage.trim()}`)
 
-  const calls = fake.fake.calls.slice(callsBefore).map((call) => costOf(call, fake))
+  const sessionCalls = fake.fake.calls.slice(callsBefore)
+  const calls = sessionCalls.map((call, index) => costOf(call, fake, sessionCalls.slice(0, index)))
   const byKind = totalsByKind(calls)
   return {
     cookie,
@@ -748,9 +780,11 @@ function printSession(result: TargetResult) {
     String(totals.inputChars),
     String(totals.outputChars),
     String(totals.requestBytes),
+    String(totals.repeatedPrefixTokens),
+    String(totals.openaiCachedTokens),
   ]
   table(
-    ['kind', 'calls', 'in tok', 'out tok', 'in tok/call', 'out tok/call', 'in chars', 'out chars', 'request bytes'],
+    ['kind', 'calls', 'in tok', 'out tok', 'in tok/call', 'out tok/call', 'in chars', 'out chars', 'request bytes', 'repeated prefix tok', 'OpenAI-cached tok'],
     [...session.byKind.map((totals) => row(totals, totals.kind)), row(session.total, 'total')],
   )
   const turnsCost = session.byKind.find((totals) => totals.kind === 'conversation turns')
@@ -761,6 +795,11 @@ function printSession(result: TargetResult) {
   )
   const turnInputs = session.calls.filter((call) => call.kind === 'conversation turns').map((call) => call.inputTokens)
   if (turnInputs.length > 0) console.log(`  input tokens per turn ranged ${Math.min(...turnInputs)}–${Math.max(...turnInputs)}`)
+  const total = session.total
+  console.log(
+    `  repeated prefix: ${total.repeatedPrefixTokens} of ${total.inputTokens} input tokens began as an earlier call of the session did (what a prompt cache could reuse); ` +
+      `by OpenAI's rule (≥ 1,024 tokens, steps of 128) ${total.openaiCachedTokens} cached, ${total.inputTokens - total.openaiCachedTokens} uncached`,
+  )
 }
 
 function printReopen(result: TargetResult) {
@@ -815,6 +854,7 @@ async function main() {
       'Token counts are the fake model’s estimate, ceil(characters / 4), not a real tokenizer’s; the JSON schema of structured calls is not in them (requestBytes includes it).',
       'The fake model, the load generator and the app server share the machine’s CPUs.',
       'First token = the first delta event of the app’s NDJSON stream. The app holds back the last (canary length − 1) characters of a reply while streaming (lib/ai/calls.ts), so that event leaves only once that many characters plus one have arrived from the model.',
+      'repeatedPrefixTokens = the longest start of a call’s input (system + messages) that an earlier call of the same session began with, in whole 4-character tokens: what a provider’s prompt cache could reuse; openaiCachedTokens = that by OpenAI’s rule (nothing under 1,024 tokens, then steps of 128). Estimates from the same texts; they assume the cache still holds the earlier call.',
       'beforeModelMs = fetch → the model request reaching the fake; modelToFirstTokenMs = that → the first delta at the client (includes the fake’s own work and the hold-back).',
     ],
     results,

@@ -45,7 +45,9 @@ function MessageBubble({ message, clientLabel }: { message: TranscriptMessage; c
  * The live conversation of a stage: the client's message is shown at once, the coach's
  * reply streams in as it is written, and the page's data is reloaded when the turn ends.
  * What the person typed stays in the box until the server says it is saved; a failed
- * reply can be retried without typing again.
+ * reply can be retried without typing again. Stop (or Escape in the box) cancels a slow
+ * reply: the request is aborted, the server aborts the model call and keeps only the
+ * message, and Try again asks for the reply once more (decision 023).
  */
 export function Conversation({
   sessionId,
@@ -71,6 +73,8 @@ export function Conversation({
   const [error, setError] = useState<{ message: string; retryable: boolean } | null>(null)
   const endRef = useRef<HTMLDivElement>(null)
   const inputRef = useRef<HTMLTextAreaElement>(null)
+  // The turn in flight, so Stop can abort it.
+  const turnRef = useRef<AbortController | null>(null)
 
   const unsaved = [pending, answered].filter((m): m is TranscriptMessage => m !== null && !messages.some((saved) => saved.id === m.id))
   const shown = [...messages, ...unsaved]
@@ -85,11 +89,14 @@ export function Conversation({
     setError(null)
     setReply('')
     setAnswered(null)
+    const turn = new AbortController()
+    turnRef.current = turn
     try {
       const response = await fetch(`/sessions/${sessionId}/chat`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ stage, ...body }),
+        signal: turn.signal,
       })
       if (!response.body) throw new Error('no response body')
       let finished = false
@@ -110,14 +117,23 @@ export function Conversation({
       }
       if (!finished) setError({ message: 'The connection dropped before the reply finished. What you wrote is saved; try again.', retryable: true })
     } catch {
-      setError({ message: 'Could not reach Stagecoach. Check your connection; what you typed is still here.', retryable: true })
+      setError(
+        turn.signal.aborted
+          ? { message: 'You stopped the reply. What you wrote is kept.', retryable: true }
+          : { message: 'Could not reach Stagecoach. Check your connection; what you typed is still here.', retryable: true },
+      )
     } finally {
+      turnRef.current = null
       setBusy(false)
       setReply('')
       revalidator.revalidate()
       // Back to the box: the Send button was disabled while the reply came in (bug 8, issue 9).
       inputRef.current?.focus()
     }
+  }
+
+  function stop() {
+    turnRef.current?.abort()
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -185,21 +201,34 @@ export function Conversation({
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={(event) => {
               if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) event.currentTarget.form?.requestSubmit()
+              if (event.key === 'Escape' && busy) stop()
             }}
             className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm"
             aria-describedby={`message-${stage}-hint`}
           />
           <div className="flex flex-wrap items-center justify-between gap-2">
             <span id={`message-${stage}-hint`} className="text-xs text-slate-500">
-              Enter adds a line · Ctrl+Enter (⌘+Enter on a Mac) sends · {draft.length}/{maxMessageLength}
+              Enter adds a line · Ctrl+Enter (⌘+Enter on a Mac) sends{aiOn ? ' · Escape stops a reply' : ''} · {draft.length}/{maxMessageLength}
             </span>
-            <button
-              type="submit"
-              disabled={busy || !draft.trim()}
-              className="inline-flex min-h-10 items-center rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-800 disabled:bg-slate-400"
-            >
-              {busy ? 'Sending…' : 'Send'}
-            </button>
+            <div className="flex items-center gap-2">
+              {aiOn && busy ? (
+                <button
+                  type="button"
+                  onClick={stop}
+                  aria-label="Stop the reply"
+                  className="inline-flex min-h-10 items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+                >
+                  Stop
+                </button>
+              ) : null}
+              <button
+                type="submit"
+                disabled={busy || !draft.trim()}
+                className="inline-flex min-h-10 items-center rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-800 disabled:bg-slate-400"
+              >
+                {busy ? 'Sending…' : 'Send'}
+              </button>
+            </div>
           </div>
         </form>
       )}

@@ -49,6 +49,9 @@ export default function Dashboard() {
             Start a session
           </Link>
         )}
+        <Link to="/log" className={buttonClass('secondary')}>
+          Log training
+        </Link>
       </PageHeader>
       <div className="grid gap-6 lg:grid-cols-2">
         {coaches ? (

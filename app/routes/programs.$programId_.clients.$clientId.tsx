@@ -29,6 +29,9 @@ export default function ClientPage() {
         <Link to={`/programs/${programId}`} className="text-sm text-brand-700 underline">
           Back to the roster
         </Link>
+        <Link to={`/programs/${programId}/clients/${overview.clientId}/week`} className="text-sm text-brand-700 underline">
+          Plan the week
+        </Link>
         <Link to={`/programs/${programId}/library`} className="text-sm text-brand-700 underline">
           Assign from the library
         </Link>

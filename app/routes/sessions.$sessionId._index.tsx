@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
-import { Link } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { runningStageOf } from '#lib/coaching/sessions'
+import { measureHistory, sessionCompliance } from '#lib/measures/measures'
 import { stages } from '#lib/coaching/stages.shared'
 import { Transcript } from '~/components/conversation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -19,13 +20,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The layout loads the session itself; this only asks where a running one opens.
   const stage = await runningStageOf(context.db, { userId, sessionId })
   if (stage) throw redirect(`/sessions/${sessionId}/stages/${stage}`)
-  return null
+  // What was recorded against the items, every version, and how it stands against the plan.
+  const [measures, compliance] = await Promise.all([
+    measureHistory(context.db, { userId, clientId: null, sessionId, limit: 500 }),
+    sessionCompliance(context.db, { userId, sessionId }),
+  ])
+  return { measures, compliance }
 }
 
-/** A session from a template opens on its work; any other reads as a record. */
+/** A session from a template, or a training session started by recording, opens on its work; any other reads as a record. */
 export default function SessionIndex() {
   const { session } = useSessionData()
-  return session.templateId !== null || session.items.length > 0 ? <SessionWork /> : <SessionRecord />
+  const { measures, compliance } = useLoaderData<typeof loader>()
+  return session.templateId !== null || session.items.length > 0 || !session.hasConversation ? (
+    <SessionWork measures={measures} compliance={compliance} />
+  ) : (
+    <SessionRecord />
+  )
 }
 
 /** A session as a record: every stage's conversation and answers, then the summary. */

@@ -45,7 +45,8 @@ async function chatTurn({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.success) return errorLine(parsed.error.issues[0]?.message ?? 'That message could not be read.', 400)
   const { stage, ...input } = parsed.data
 
-  const events = runTurn({ db: context.db, ai: context.ai }, { userId, sessionId, stage, input })
+  // The browser's Stop aborts its request; request.signal then aborts the model call too.
+  const events = runTurn({ db: context.db, ai: context.ai }, { userId, sessionId, stage, input, signal: request.signal })
   let first: TurnEvent | undefined
   try {
     first = (await events.next()).value ?? undefined

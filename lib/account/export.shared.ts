@@ -151,6 +151,73 @@ export const exerciseSchema = z.object({
   created_at: timestamp,
 })
 
+export const measureSchema = z.object({
+  id,
+  session_id: id,
+  user_id: id,
+  item_key: id.nullable(),
+  exercise_id: id.nullable(),
+  metric_key: z.string(),
+  set_number: z.number().int().nullable(),
+  value_numeric: z.union([z.number(), z.string()]).nullable().describe('A number (as text when Postgres numeric has more digits than JSON keeps)'),
+  value_scale: z.number().int().nullable(),
+  value_boolean: z.boolean().nullable(),
+  value_text: z.string().nullable(),
+  unit: z.string().nullable(),
+  modification: z.enum(['substituted', 'skipped']).nullable(),
+  modification_reason: z.string().nullable(),
+  recorded_by: z.enum(['client', 'coach']),
+  recorded_at: timestamp,
+  supersedes_id: id.nullable(),
+})
+
+export const benchmarkSchema = z.object({
+  id,
+  user_id: id,
+  program_id: id.nullable(),
+  kind: z.string(),
+  exercise_id: id.nullable(),
+  name: z.string().nullable(),
+  metric_key: z.string().nullable(),
+  value: z.union([z.number(), z.string()]),
+  unit: z.string(),
+  zones: z.array(z.union([z.number(), z.string()])).nullable(),
+  recorded_on: date,
+  recorded_at: timestamp,
+  measure_id: id.nullable(),
+})
+
+export const weeklyPlanSchema = z.object({
+  id,
+  client_id: id,
+  program_id: id,
+  coach_id: id.nullable(),
+  week_start: date,
+  status: z.enum(['active', 'completed', 'archived']),
+  version: z.number().int(),
+  replaces_id: id.nullable(),
+  note: z.string(),
+  seen_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+export const weeklyPlanItemSchema = z.object({
+  id,
+  plan_id: id,
+  key: id,
+  position: z.number().int(),
+  day: date,
+  title: z.string(),
+  instructions: z.string(),
+  session_template_id: id.nullable(),
+  prescription: json.nullable(),
+  session_id: id.nullable(),
+  created_at: timestamp,
+})
+
+export const sessionTypeSchema = z.object({ id, program_id: id, code: z.string(), label: z.string(), created_at: timestamp })
+
 export const activityEntrySchema = z.object({
   id: z.number().int(),
   action: z.string(),
@@ -183,6 +250,11 @@ export const exportFiles = {
   'modules.json': z.array(moduleSchema),
   'module-steps.json': z.array(moduleStepSchema),
   'exercises.json': z.array(exerciseSchema),
+  'session-types.json': z.array(sessionTypeSchema),
+  'measures.json': z.array(measureSchema),
+  'benchmarks.json': z.array(benchmarkSchema),
+  'weekly-plans.json': z.array(weeklyPlanSchema),
+  'weekly-plan-items.json': z.array(weeklyPlanItemSchema),
   'activity.json': z.array(activityEntrySchema),
 } as const
 

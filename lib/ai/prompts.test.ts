@@ -76,7 +76,7 @@ describe.each(stageSlugs)('stage prompt %s', (slug) => {
     expect(Number.isInteger(prompt.version)).toBe(true)
     expect(prompt.version).toBeGreaterThanOrEqual(1)
     expect(prompt.body).toMatch(new RegExp(`^# ${name}$`, 'm'))
-    for (const section of ['## Purpose', '## Fields to draw out', '## Good questions', '## When to move on']) {
+    for (const section of ['## Purpose', '## Fields to draw out', '## How to coach it', '## Good questions', '## When to move on', '## Extraction notes']) {
       expect(prompt.body).toContain(section)
     }
   })

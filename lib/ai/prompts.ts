@@ -34,6 +34,10 @@ export interface GuidedQuestion {
 
 export interface StagePrompt extends Prompt {
   guidedQuestions: GuidedQuestion[]
+  /** The body's `# Stage` title line. */
+  title: string
+  /** The body's `## Heading` sections by heading, each with its heading line, in file order. */
+  sections: Map<string, string>
 }
 
 const cache = new Map<string, { prompt: Prompt; guidedQuestions: GuidedQuestion[] }>()
@@ -65,7 +69,9 @@ export function loadStagePrompt(stage: StageNumber): StagePrompt {
   const { promptFile, name } = stageInfo(stage)
   const { prompt, guidedQuestions } = read(promptFile)
   if (guidedQuestions.length === 0) throw new Error(`prompts/${promptFile} has no guided questions for ${name}`)
-  return { ...prompt, guidedQuestions }
+  const [title = '', ...rest] = prompt.body.split(/^(?=## )/m)
+  const sections = new Map(rest.map((section) => [/^## (.+)$/m.exec(section)?.[1]?.trim() ?? '', section.trim()]))
+  return { ...prompt, guidedQuestions, title: title.trim(), sections }
 }
 
 /** Fills `{{name}}` placeholders; a placeholder without a value is a bug, not an empty string. */

@@ -73,6 +73,15 @@ export function withAttemptLimits<Backend extends AuthBackend>(backend: Backend,
       await giveBack(db, 'sign_in_address', address)
       return result
     },
+    // Checking the current password is a guess like any sign-in: counted the same way.
+    async changePassword(input, request) {
+      const key = emailAndAddress(`user:${input.userId}`, request.ipAddress)
+      const perAccount = await countAttempt(db, 'sign_in_email_address', key)
+      if (perAccount.attempts > attemptLimits.signInPerEmailAndAddress) throw tooMany('password attempts for this account', perAccount.secondsLeft)
+      const result = await backend.changePassword(input, request)
+      await db.asService((tx) => tx.query(`delete from private.auth_attempts where scope = 'sign_in_email_address' and key = $1`, [key]))
+      return result
+    },
     async signUp(input, request) {
       const perAddress = await countAttempt(db, 'sign_up_address', request.ipAddress)
       if (perAddress.attempts > attemptLimits.signUpPerAddress) throw tooMany('sign-ups', perAddress.secondsLeft)

@@ -8,6 +8,8 @@ import type { AuthBackend } from './backend'
  * people in: register, login, login_failed (the reason, never the
  * password), logout and password_reset. Written after the event succeeded (or failed), in
  * a transaction of its own; the request's address and user agent come with the unit of work.
+ * Changing the password writes password_changed; signing out everywhere else, a logout with
+ * `scope: 'others'`.
  */
 export function withAuditTrail<Backend extends AuthBackend>(backend: Backend, db: Database): Backend {
   return {
@@ -43,6 +45,16 @@ export function withAuditTrail<Backend extends AuthBackend>(backend: Backend, db
       const userId = await backend.getUserId(request, () => {}).catch(() => null)
       const result = await backend.signOut(request)
       if (userId) await recordAccountEvent(db, { action: 'logout', actorId: userId })
+      return result
+    },
+    async changePassword(input, request) {
+      const result = await backend.changePassword(input, request)
+      await recordAccountEvent(db, { action: 'password_changed', actorId: input.userId })
+      return result
+    },
+    async signOutOthers(userId, request) {
+      const result = await backend.signOutOthers(userId, request)
+      await recordAccountEvent(db, { action: 'logout', actorId: userId, metadata: { scope: 'others' } })
       return result
     },
     async resetPassword(input, request) {

@@ -24,6 +24,23 @@ export interface AuthResult {
 /** What an email link carries to /auth/confirm: a token hash and its type, or a PKCE code. */
 export type EmailLink = { tokenHash: string; type: 'email' | 'signup' | 'recovery' } | { code: string }
 
+/** A browser signed in to the account. */
+export interface SignedInSession {
+  /** An opaque id for this list (never the session's token). */
+  id: string
+  startedAt: Date
+  expiresAt: Date
+  /** The browser asking. */
+  current: boolean
+}
+
+/** What the settings page shows about the account itself. */
+export interface AccountDetails {
+  email: string | null
+  /** The browsers signed in, or null when the auth service does not list them (Supabase). */
+  sessions: SignedInSession[] | null
+}
+
 export interface AuthBackend {
   readonly kind: 'built-in' | 'supabase'
   /** The signed-in user's id, or null. May refresh the session and add cookies to set. */
@@ -56,6 +73,16 @@ export interface AuthBackend {
    * in. Throws AppError('invalid') when the link has expired or was used.
    */
   resetPassword(input: { token: string | null; password: string }, request: AuthRequest): Promise<AuthResult>
+  /** The signed-in user's email and, where the service can list them, the browsers signed in. */
+  accountDetails(userId: string, request: AuthRequest): Promise<AccountDetails>
+  /**
+   * Changes the password after checking the current one, ends every other session of the
+   * user and keeps this browser signed in. Throws AppError('invalid') with a field error on
+   * `currentPassword` when it is wrong.
+   */
+  changePassword(input: { userId: string; currentPassword: string; newPassword: string }, request: AuthRequest): Promise<{ setCookies: string[] }>
+  /** Ends every session of the user except this browser's. */
+  signOutOthers(userId: string, request: AuthRequest): Promise<{ setCookies: string[] }>
   /**
    * Deletes the signed-in person's account after checking their password (built-in: against
    * its hash; Supabase: by a fresh sign-in), and returns the cookies that end this browser's

@@ -222,5 +222,62 @@ export function createBuiltInAuth(
       }
       return { userId, setCookies: [await startSession(userId)] }
     },
+
+    async accountDetails(userId, request) {
+      const token = readSessionToken(request.cookieHeader, cookies)
+      const currentHash = token ? sha256Hex(token) : null
+      const { email, sessions } = await db.asService(async (tx) => {
+        const [user] = await tx.query<{ email: string | null }>('select email from auth.users where id = $1', [userId])
+        const rows = await tx.query<{ token_hash: string; created_at: Date; expires_at: Date }>(
+          `select token_hash, created_at, expires_at from private.login_sessions
+           where user_id = $1 and expires_at > now()
+           order by created_at desc
+           limit 50`,
+          [userId],
+        )
+        return { email: user?.email ?? null, sessions: rows }
+      })
+      return {
+        email,
+        sessions: sessions.map((row) => ({
+          // A hash of the hash: enough to tell rows apart, useless for signing in.
+          id: sha256Hex(row.token_hash).slice(0, 16),
+          startedAt: row.created_at,
+          expiresAt: row.expires_at,
+          current: row.token_hash === currentHash,
+        })),
+      }
+    },
+
+    async changePassword({ userId, currentPassword, newPassword }, request) {
+      const [user] = await db.asService((tx) =>
+        tx.query<{ encrypted_password: string }>('select encrypted_password from auth.users where id = $1', [userId]),
+      )
+      if (!user || !(await verify(user.encrypted_password, currentPassword))) {
+        throw new AppError('invalid', 'Your current password is not right. Check it and try again.', {
+          currentPassword: ['This is not your current password.'],
+        })
+      }
+      if (await verify(user.encrypted_password, newPassword)) {
+        throw new AppError('invalid', 'Choose a password different from your current one.', {
+          newPassword: ['Choose a password different from your current one.'],
+        })
+      }
+      const passwordHash = await hashPassword(newPassword)
+      const token = readSessionToken(request.cookieHeader, cookies)
+      await db.asService(async (tx) => {
+        await tx.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [userId, passwordHash])
+        await tx.query('delete from private.login_sessions where user_id = $1 and token_hash <> $2', [userId, token ? sha256Hex(token) : ''])
+      })
+      return { setCookies: [] }
+    },
+
+    async signOutOthers(userId, request) {
+      const token = readSessionToken(request.cookieHeader, cookies)
+      await db.asService((tx) =>
+        tx.query('delete from private.login_sessions where user_id = $1 and token_hash <> $2', [userId, token ? sha256Hex(token) : '']),
+      )
+      return { setCookies: [] }
+    },
   }
 }

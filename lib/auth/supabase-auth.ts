@@ -218,5 +218,52 @@ export function createSupabaseAuth(settings: SupabaseAuthSettings): AuthBackend 
       await auth.signOut({ scope: 'others' })
       return { userId: data.user.id, setCookies }
     },
+
+    async accountDetails(_userId, request) {
+      const setCookies: string[] = []
+      const { data } = await clientFor(request, setCookies).auth.getUser()
+      // Supabase Auth does not list a user's sessions to the user; "sign out everywhere
+      // else" still works.
+      return { email: data.user?.email ?? null, sessions: null }
+    },
+
+    async changePassword({ currentPassword, newPassword }, request) {
+      const setCookies: string[] = []
+      const auth = clientFor(request, setCookies).auth
+      const { data: current } = await auth.getUser()
+      const email = current.user?.email
+      if (!email) throw new AppError('invalid', 'Sign in again, then change your password.')
+      // Supabase changes a signed-in user's password without asking for the current one;
+      // asking it here means a borrowed, signed-in browser cannot lock the owner out.
+      const { error: wrong } = await auth.signInWithPassword({ email, password: currentPassword })
+      if (wrong) {
+        throwIfRateLimited(wrong)
+        throw new AppError('invalid', 'Your current password is not right. Check it and try again.', {
+          currentPassword: ['This is not your current password.'],
+        })
+      }
+      const { error } = await auth.updateUser({ password: newPassword })
+      if (error) {
+        if (error.code === 'same_password') {
+          throw new AppError('invalid', 'Choose a password different from your current one.', {
+            newPassword: ['Choose a password different from your current one.'],
+          })
+        }
+        throwIfRateLimited(error)
+        throw new AppError('unavailable', 'Your password could not be changed. Try again in a moment.')
+      }
+      await auth.signOut({ scope: 'others' })
+      return { setCookies }
+    },
+
+    async signOutOthers(_userId, request) {
+      const setCookies: string[] = []
+      const { error } = await clientFor(request, setCookies).auth.signOut({ scope: 'others' })
+      if (error) {
+        throwIfRateLimited(error)
+        throw new AppError('unavailable', 'Signing out your other devices did not work. Try again in a moment.')
+      }
+      return { setCookies }
+    },
   }
 }

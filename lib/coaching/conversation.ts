@@ -1,5 +1,6 @@
 import { describeReplyFailure, streamReply, type Usage } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
+import { isoDateInZone } from '../dates.shared'
 import type { Database, Tx } from '../db/database'
 import { AppError } from '../errors'
 import { nextGuidedMessage } from './guided'
@@ -16,7 +17,8 @@ import { encodeTurnEvent, type Message, type TurnEvent, type TurnInput } from '.
 /**
  * One turn of a self-coaching conversation: the client's message is stored first (so a
  * failed or slow model never loses it), then the coach's reply streams back and is stored
- * when complete. A half-streamed reply is never stored. Without a model, the guided script
+ * when complete. A half-streamed reply is never stored, and a reply the person stops (the
+ * request's signal aborts) aborts the model call and leaves nothing (decision 023). Without a model, the guided script
  * replies. Language that signals a crisis pauses the session instead of coaching, with
  * support resources for the client's country (decision 020).
  */
@@ -77,7 +79,8 @@ function replyTo(transcript: Message[], messageId: string): Message | null {
 
 /** What a turn does before the model: events to send and stop, or a claimed message to answer. */
 type PreparedTurn =
-  | { answer: false; events: TurnEvent[] }
+  /** `answeredElsewhere`: another turn holds the claim on the message (and has not replied yet). */
+  | { answer: false; events: TurnEvent[]; answeredElsewhere?: true }
   | { answer: true; session: SessionView; settings: ClientSettings; transcript: Message[]; answering: string; saved: Message | null; screen: boolean }
 
 /**
@@ -126,10 +129,9 @@ function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }
       // Another request is answering this message (or just has): never a second reply.
       const { stageView } = await loadRunnableStage(tx, userId, sessionId, stage)
       const reply = replyTo(stageView.responses.transcript, answering)
-      const outcome: TurnEvent = reply
-        ? { type: 'done', message: reply, usage: null }
-        : { type: 'error', message: 'This message is already being answered. Wait a moment for the reply.', retryable: false, status: 409 }
-      return { answer: false, events: saved ? [{ type: 'saved', message: saved }, outcome] : [outcome] }
+      if (reply) return { answer: false, events: saved ? [{ type: 'saved', message: saved }, { type: 'done', message: reply, usage: null }] : [{ type: 'done', message: reply, usage: null }] }
+      const busy: TurnEvent = { type: 'error', message: 'This message is already being answered. Wait a moment for the reply.', retryable: false, status: 409 }
+      return { answer: false, events: saved ? [{ type: 'saved', message: saved }, busy] : [busy], answeredElsewhere: true }
     }
     return { answer: true, session, settings, transcript, answering, saved, screen }
   })
@@ -140,13 +142,29 @@ interface TurnRequest {
   sessionId: string
   stage: StageNumber
   input: TurnInput
+  /** Aborts when the person stops the reply (the browser aborts its request): the model call is aborted and nothing of the reply is kept. */
+  signal?: AbortSignal
 }
 
+/**
+ * A retry sent just after Stop can reach the server before the stopped turn has given its
+ * claim back (it does so as soon as its model call is aborted): how long a retry waits for
+ * that before it answers "already being answered".
+ */
+const retryWaitsForStoppedTurn = { attempts: 20, everyMs: 100 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 export async function* runTurn(deps: TurnDependencies, request: TurnRequest): AsyncGenerator<TurnEvent> {
-  const { userId, sessionId, stage } = request
+  const { userId, sessionId, stage, signal } = request
   let prepared: PreparedTurn
   try {
     prepared = await prepareTurn(deps, request)
+    for (let attempt = 1; !prepared.answer && prepared.answeredElsewhere && request.input.kind === 'retry' && attempt <= retryWaitsForStoppedTurn.attempts; attempt++) {
+      if (signal?.aborted) return
+      await pause(retryWaitsForStoppedTurn.everyMs)
+      prepared = await prepareTurn(deps, request)
+    }
   } catch (error) {
     yield errorEvent(error)
     return
@@ -182,11 +200,14 @@ export async function* runTurn(deps: TurnDependencies, request: TurnRequest): As
     } else {
       let finished: { text: string; usage: Usage } | null = null
       try {
-        for await (const event of streamReply(deps.ai, turnPrompt(session, stage, transcript))) {
+        const prompt = turnPrompt(session, stage, transcript, { today: isoDateInZone(new Date(), settings.timeZone) })
+        for await (const event of streamReply(deps.ai, { ...prompt, signal })) {
           if (event.type === 'delta') yield event
           else finished = event
         }
       } catch (error) {
+        // Stopped by the person: nobody is listening, and the claim is given back below.
+        if (signal?.aborted) return
         yield { type: 'error', ...describeReplyFailure(error) }
         return
       }
@@ -194,6 +215,8 @@ export async function* runTurn(deps: TurnDependencies, request: TurnRequest): As
         yield { type: 'error', message: 'The reply was cut off. What you wrote is saved; try again.', retryable: true }
         return
       }
+      // Stopped after the last word arrived: Stop still means no reply.
+      if (signal?.aborted) return
       reply = newMessage('assistant', finished.text.trim())
       usage = finished.usage
     }

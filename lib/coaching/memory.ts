@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Tx } from '../db/database'
+import type { Database, Tx } from '../db/database'
 import { z } from 'zod'
 import { memoryItemSchema, type MemoryItem } from './responses'
 import type { ActionReview } from './stages.shared'
@@ -11,9 +11,12 @@ import { readSummary } from './summary-schema'
  * starts the session, kept in public.session_memories (readable by whoever runs the
  * session and by its client, never by a coach a self-coaching session is shared with),
  * shown in full to the user, and editable or removable before the AI sees it. There is
- * no other, hidden profile.
+ * no other, hidden profile. While the client has paused memory (the settings page), a
+ * session starts with none.
  */
 export async function buildMemory(tx: Tx, { clientId, excludeSessionId }: { clientId: string; excludeSessionId: string }): Promise<MemoryItem[]> {
+  const [profile] = await tx.query<{ memory_paused: boolean }>('select memory_paused from public.profiles where id = $1', [clientId])
+  if (profile?.memory_paused) return []
   const plans = await tx.query<{ id: string; title: string; status: string; timeline_end: string | null }>(
     `select id, title, status, timeline_end from public.action_plans
      where user_id = $1 and status <> 'completed'
@@ -79,4 +82,64 @@ export async function saveMemory(tx: Tx, { sessionId, items }: { sessionId: stri
      on conflict (session_id) do update set items = excluded.items`,
     [sessionId, JSON.stringify(items)],
   )
+}
+
+export interface RememberedSession {
+  sessionId: string
+  title: string
+  items: number
+  /** A coach-led session's memory is its coach's to clear; the client can read it. */
+  ledByCoach: boolean
+}
+
+/** How many remembered sessions the settings page lists, newest first. */
+const rememberedPageSize = 20
+
+/**
+ * Everything the coach remembers about the signed-in person, for the settings page: what a
+ * session started now would begin with (nothing while paused), and the sessions that hold a
+ * memory, newest first, a page of them.
+ */
+export async function memoryOverview(db: Database, { userId }: { userId: string }): Promise<{ next: MemoryItem[]; sessions: RememberedSession[]; more: boolean }> {
+  return db.asUser(userId, async (tx) => {
+    const next = await buildMemory(tx, { clientId: userId, excludeSessionId: '00000000-0000-0000-0000-000000000000' })
+    const rows = await tx.query<{ session_id: string; title: string; items: number; led_by_coach: boolean }>(
+      `select m.session_id, s.title, jsonb_array_length(m.items)::int as items, s.session_type = 'coach_led' as led_by_coach
+       from public.coaching_sessions s
+       join public.session_memories m on m.session_id = s.id
+       where s.user_id = $1 and m.items <> '[]'::jsonb
+       order by s.created_at desc, s.id desc
+       limit ${rememberedPageSize + 1}`,
+      [userId],
+    )
+    return {
+      next,
+      sessions: rows.slice(0, rememberedPageSize).map((row) => ({ sessionId: row.session_id, title: row.title, items: row.items, ledByCoach: row.led_by_coach })),
+      more: rows.length > rememberedPageSize,
+    }
+  })
+}
+
+/**
+ * Clears what the coach remembers in every session the person runs themself. A coach-led
+ * session's memory was drawn under its coach's access and is the coach's to clear; how many
+ * of those remain is returned so the page can say so.
+ */
+export async function clearRememberedMemory(db: Database, { userId }: { userId: string }): Promise<{ cleared: number; keptByCoach: number }> {
+  return db.asUser(userId, async (tx) => {
+    const cleared = await tx.query(
+      `delete from public.session_memories m
+       using public.coaching_sessions s
+       where s.id = m.session_id and s.user_id = $1 and s.session_type = 'self_coaching'
+       returning m.session_id`,
+      [userId],
+    )
+    const [kept] = await tx.query<{ count: number }>(
+      `select count(*)::int as count from public.session_memories m
+       join public.coaching_sessions s on s.id = m.session_id
+       where s.user_id = $1 and m.items <> '[]'::jsonb`,
+      [userId],
+    )
+    return { cleared: cleared.length, keptByCoach: kept?.count ?? 0 }
+  })
 }

@@ -272,7 +272,7 @@ export async function runningStageOf(db: Database, { userId, sessionId }: { user
     tx.query<{ current_stage: number }>(
       `select current_stage from public.coaching_sessions
        where id = $1 and completed_at is null and cancelled_at is null
-         and started_at is not null and session_template_id is null and items = '[]'::jsonb
+         and started_at is not null and session_template_id is null and items = '[]'::jsonb and has_conversation
          and case when session_type = 'self_coaching' then user_id = $2 else coach_id = $2 end`,
       [sessionId, userId],
     ),

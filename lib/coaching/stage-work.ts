@@ -2,11 +2,13 @@ import { z } from 'zod'
 import { generateStructured } from '../ai/calls'
 import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
+import { isoDateInZone } from '../dates.shared'
 import { AppError } from '../errors'
 import { fieldsFromGuidedAnswers, guidedQuestions } from './guided'
 import { reviewRowsFor, saveMemory } from './memory'
-import { coachSuggestionsPrompt, fieldExtractionPrompt } from './prompt-builders'
+import { coachSuggestionsPrompt, fieldExtractionPrompt, type PromptMoment } from './prompt-builders'
 import { appendMessages, completeStage, newMessage, openStage, setResponsesKey, type MemoryItem } from './responses'
+import type { Message } from './turn-protocol.shared'
 import { recordActionReviews } from '../plans/action-plans'
 import { readClientSettings } from '../profiles'
 import { advanceSession, pauseSession, readSession, requireRunnable, stageOpening, type SessionView } from './sessions'
@@ -55,6 +57,19 @@ function findStage(session: SessionView, stage: StageNumber) {
 }
 
 /**
+ * The model's draft of a stage's fields from its transcript (or a coach's notes), with
+ * Check In's reviews reduced to the remembered plans. What "Finish stage" runs with AI on,
+ * and what the eval suite scores (decision 021).
+ */
+export async function extractStageFields(
+  ai: ChatModel,
+  { session, stage, transcript, moment = {} }: { session: SessionView; stage: StageNumber; transcript: Message[]; moment?: PromptMoment },
+): Promise<AnyStageFields> {
+  const { value } = await generateStructured(ai, { ...fieldExtractionPrompt(session, stage, transcript, moment), schema: stageFieldSchemas[stageInfo(stage).slug] })
+  return withActionReviews(stage, value, rememberedReviews(stage, session.memory, value))
+}
+
+/**
  * Drafts the stage's fields from its conversation (or a coach's notes) and keeps the
  * draft for the person to review. Nothing is completed until they save it.
  */
@@ -62,7 +77,12 @@ export async function draftStageFields(
   deps: StageWorkDependencies,
   { userId, sessionId, stage }: { userId: string; sessionId: string; stage: StageNumber },
 ): Promise<AnyStageFields> {
-  const session = await deps.db.asUser(userId, (tx) => readSession(tx, { userId, sessionId }))
+  // "By next Friday" means the client's next Friday: dates are read in their time zone.
+  const { session, timeZone } = await deps.db.asUser(userId, async (tx) => {
+    const session = await readSession(tx, { userId, sessionId })
+    const { timeZone } = await readClientSettings(tx, { clientId: session.clientId })
+    return { session, timeZone }
+  })
   requireRunnable(session)
   const stageView = findStage(session, stage)
   const { transcript } = stageView.responses
@@ -75,17 +95,14 @@ export async function draftStageFields(
     // Guided mode answers its own questions; a coach's free notes cannot be parsed without a model.
     // The coach then fills the fields in by hand, starting from what was saved before.
     const saved = parseStageFields(slug, stageView.responses.fields)
-    // "By next Friday" means the client's next Friday: dates are read in their time zone.
-    const { timeZone } = await deps.db.asUser(userId, (tx) => readClientSettings(tx, { clientId: session.clientId }))
     draft = noteTaking ? (saved.success ? saved.data : emptyFields(slug)) : fieldsFromGuidedAnswers(stage, transcript, memory, { timeZone })
+    draft = withActionReviews(stage, draft, rememberedReviews(stage, memory, draft))
   } else {
     if (!transcript.some((message) => message.role !== 'assistant')) {
       throw new AppError('conflict', noteTaking ? 'Add some notes for this stage first.' : 'Say something in this stage first.')
     }
-    const { value } = await generateStructured(deps.ai, { ...fieldExtractionPrompt(session, stage, transcript), schema: stageFieldSchemas[slug] })
-    draft = value
+    draft = await extractStageFields(deps.ai, { session, stage, transcript, moment: { today: isoDateInZone(new Date(), timeZone) } })
   }
-  draft = withActionReviews(stage, draft, rememberedReviews(stage, memory, draft))
   await deps.db.asUser(userId, async (tx) => {
     const saved = await setResponsesKey(tx, { sessionId, stage, key: 'fieldsDraft', value: draft })
     if (!saved) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')

@@ -186,24 +186,7 @@ export async function ensureSummary(
     throw new AppError('conflict', 'This session was released to the client; its summary no longer changes.')
   }
 
-  let summary: Summary
-  let usage: Usage | null = null
-  if (deps.ai) {
-    const result = await generateStructured(deps.ai, { ...summaryPrompt(session), schema: summarySchema })
-    summary = result.value
-    usage = result.usage
-  } else {
-    summary = composeSummaryFromFields(session)
-  }
-  // Whatever the model wrote, the goal and the agreed steps are the client's own (Finish).
-  const { goal, steps } = outcomeOf(session)
-  if (steps) {
-    summary = {
-      ...summary,
-      goalStatement: goal ?? summary.goalStatement,
-      actionPlan: steps.map((step) => ({ title: step.title, dueDate: step.dueDate })),
-    }
-  }
+  const { summary, usage } = await writeSummary(deps.ai, session)
 
   await deps.db.asUser(userId, async (tx) => {
     if (session.sessionType === 'coach_led') {
@@ -222,6 +205,32 @@ export async function ensureSummary(
     }
   })
   return { summary, generated: true, usage }
+}
+
+/**
+ * A session's summary: the model's, or in guided mode composed from the fields; whatever the
+ * model wrote, the goal and the agreed steps are the client's own from Finish. What
+ * `ensureSummary` stores, and what the eval suite checks for faithfulness (decision 021).
+ */
+export async function writeSummary(ai: ChatModel | null, session: SessionView): Promise<{ summary: Summary; usage: Usage | null }> {
+  let summary: Summary
+  let usage: Usage | null = null
+  if (ai) {
+    const result = await generateStructured(ai, { ...summaryPrompt(session), schema: summarySchema })
+    summary = result.value
+    usage = result.usage
+  } else {
+    summary = composeSummaryFromFields(session)
+  }
+  const { goal, steps } = outcomeOf(session)
+  if (steps) {
+    summary = {
+      ...summary,
+      goalStatement: goal ?? summary.goalStatement,
+      actionPlan: steps.map((step) => ({ title: step.title, dueDate: step.dueDate })),
+    }
+  }
+  return { summary, usage }
 }
 
 /** The coach edits the draft summary of a coach-led session before releasing it. */

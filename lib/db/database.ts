@@ -292,6 +292,8 @@ export function sqlState(error: unknown): string | undefined {
 
 const connectionFailureCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001', '08003'])
 
+const ownErrorKinds: Record<string, AppError['kind'] | undefined> = { SC409: 'conflict', SC422: 'invalid', SC429: 'rate_limited' }
+
 /**
  * Database errors a user can cause become AppErrors with a plain message; the raw error
  * stays in `cause` for the log. Errors that are bugs pass through unchanged.
@@ -304,6 +306,14 @@ export function toAppError(error: unknown): unknown {
   // grant: a bug to see in the log, not a "Not found" that hides it (issue 7). Row-level
   // security's refusals and the functions' own 42501s stay "not found".
   if (code === '42501' && error instanceof Error && error.message.startsWith('permission denied')) return error
+  // Our own SQLSTATEs (SC409, SC422, SC429): a rule the database holds, raised with a
+  // message written for the person (supabase/migrations/20261203003000_measures.sql).
+  const own = ownErrorKinds[code]
+  if (own && error instanceof Error) {
+    const mapped = new AppError(own, error.message)
+    Object.defineProperty(mapped, 'cause', { value: error })
+    return mapped
+  }
   const mapped = ((): AppError | undefined => {
     switch (code) {
       case '23505':

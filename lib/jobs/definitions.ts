@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { pruneAuditLog } from '../audit/retention'
 import { pruneSignInState } from '../auth/housekeeping'
 import type { Database } from '../db/database'
+import { completePastWeeks } from '../weekly/plans'
 
 /**
  * The background and scheduled jobs, one entry each: the queue it runs on (declared in a
@@ -60,6 +61,19 @@ export const authHousekeeping = defineJob({
   },
 })
 
+/** Weekly plans whose week is over where the client lives become completed (issue 13). */
+export const completePastWeeksJob = defineJob({
+  name: 'complete-past-weeks',
+  data: z.object({}),
+  retry: { limit: 3, delaySeconds: 60 },
+  expireInSeconds: 300,
+  // Hourly: a week ends at midnight in each client's own zone, and zones are an hour apart at most.
+  schedule: '5 * * * *',
+  async run({ db }) {
+    return completePastWeeks(db)
+  },
+})
+
 /**
  * Removes audit entries older than the retention setting (private.audit_settings, 400 days
  * unless changed; never under a year). Only older rows go, so a second run removes nothing.
@@ -76,4 +90,4 @@ export const auditRetention = defineJob({
 })
 
 /** Every job the worker runs. */
-export const jobs: readonly Job[] = [authHousekeeping, auditRetention]
+export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention]

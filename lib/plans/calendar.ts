@@ -59,21 +59,19 @@ export async function calendarFeed(db: Database, { token, now = new Date() }: { 
     }
   })
   if (!known) return null
-  const items = entries.map<DueItem>((entry) =>
-    entry.kind === 'action_plan'
-      ? {
-          uid: `action-plan-${entry.item_id}@stagecoach`,
-          date: entry.due_on,
-          summary: `${entry.completed ? '✓ ' : ''}Due: ${entry.title}`,
-          description: entry.description,
-        }
-      : {
-          uid: `milestone-${entry.item_id}@stagecoach`,
-          date: entry.due_on,
-          summary: `${entry.completed ? '✓ ' : ''}Milestone: ${entry.title}`,
-          description: `Part of: ${entry.plan_title}`,
-        },
-  )
+  const items = entries.map<DueItem>((entry) => {
+    const done = entry.completed ? '✓ ' : ''
+    switch (entry.kind) {
+      case 'action_plan':
+        return { uid: `action-plan-${entry.item_id}@stagecoach`, date: entry.due_on, summary: `${done}Due: ${entry.title}`, description: entry.description }
+      case 'milestone':
+        return { uid: `milestone-${entry.item_id}@stagecoach`, date: entry.due_on, summary: `${done}Milestone: ${entry.title}`, description: `Part of: ${entry.plan_title}` }
+      case 'session':
+        return { uid: `session-${entry.item_id}@stagecoach`, date: entry.due_on, summary: `${done}Session: ${entry.title}`, description: '' }
+      default:
+        return { uid: `week-${entry.item_id}@stagecoach`, date: entry.due_on, summary: `${done}Week planned by your coach`, description: entry.description }
+    }
+  })
   return renderCalendar(items, now)
 }
 

@@ -16,7 +16,7 @@ import {
   type SmartCriteria,
   type SmartPartKey,
 } from '../coaching/stages.shared'
-import { readSummary } from '../coaching/summary-schema'
+import { readSummary, type Summary } from '../coaching/summary-schema'
 import { withoutDatesOtherThan } from '../coaching/guided-parsing'
 
 /**
@@ -80,21 +80,15 @@ export async function createPlansFromSession(
   const missing = steps.map((step, index) => ({ step, index })).filter(({ index }) => !existingKeys.has(keyOf(index)))
   if (missing.length === 0) return { created: 0, existing: existingKeys.size, usage: null }
 
-  let enrichment: z.output<typeof enrichmentSchema>['plans'] = []
-  let usage: Usage | null = null
-  if (deps.ai) {
-    const prompt = actionPlansPrompt({ sessionDate: session.sessionDate, outcome, summary: readSummary(session.summary) })
-    const result = await generateStructured(deps.ai, { ...prompt, schema: enrichmentSchema })
-    enrichment = result.value.plans
-    usage = result.usage
-  }
+  const { enrichment, usage } = deps.ai
+    ? await proposePlanDetails(deps.ai, { sessionDate: session.sessionDate, outcome, summary: readSummary(session.summary) })
+    : { enrichment: [], usage: null }
 
-  const clientDates = datesTheClientGave(steps)
+  const plans = draftPlans({ steps, outcome, sessionDate: session.sessionDate, enrichment })
   const created = await deps.db.asUser(userId, async (tx) => {
     let count = 0
-    for (const { step, index } of missing) {
-      const extra = enrichment.find((plan) => plan.stepNumber === index + 1)
-      const plan = planFor(step, outcome, session.sessionDate, extra && withClientDatesOnly(extra, step, clientDates, session.sessionDate))
+    for (const { index } of missing) {
+      const plan = plans[index]!
       const [row] = await tx.query<{ id: string }>(
         `insert into public.action_plans
            (session_id, user_id, title, description, goal_statement, smart_criteria, priority,
@@ -119,6 +113,30 @@ export async function createPlansFromSession(
 }
 
 type Enrichment = z.output<typeof enrichmentSchema>['plans'][number]
+
+/** The model's details for the plans (descriptions, SMART criteria, milestones), dates not yet checked. */
+export async function proposePlanDetails(
+  ai: ChatModel,
+  input: { sessionDate: string; outcome: SessionOutcome; summary: Summary | null },
+): Promise<{ enrichment: Enrichment[]; usage: Usage }> {
+  const result = await generateStructured(ai, { ...actionPlansPrompt(input), schema: enrichmentSchema })
+  return { enrichment: result.value.plans, usage: result.usage }
+}
+
+export type DraftPlan = ReturnType<typeof planFor>
+
+/**
+ * The plan for each agreed step, in order: the step's own title, date and priority, the
+ * model's details with every date the client did not give taken out. What is written to
+ * the database, and what the eval suite checks for faithfulness (decision 021).
+ */
+export function draftPlans({ steps, outcome, sessionDate, enrichment }: { steps: ActionStep[]; outcome: SessionOutcome; sessionDate: string; enrichment: Enrichment[] }): DraftPlan[] {
+  const clientDates = datesTheClientGave(steps)
+  return steps.map((step, index) => {
+    const extra = enrichment.find((plan) => plan.stepNumber === index + 1)
+    return planFor(step, outcome, sessionDate, extra && withClientDatesOnly(extra, step, clientDates, sessionDate))
+  })
+}
 
 /** Every date the client gave in Finish: each step's date and its accepted milestones' dates. */
 function datesTheClientGave(steps: ActionStep[]): Set<string> {

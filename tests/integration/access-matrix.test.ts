@@ -1334,3 +1334,207 @@ describeOnLibrary('sessions assigned from a template', () => {
     await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.coaching_sessions where id = $1 returning id', [open!.id]))
   })
 })
+
+// ─── measures, benchmarks and session types (issue 12) ───────────────────────────────
+
+const log = {
+  assignedMeasure: '',
+  privateMeasure: '',
+  sharedMeasure: '',
+  privateBenchmark: '',
+  sharedBenchmark: '',
+  programType: '',
+}
+
+/**
+ * On top of the library's rows: the assigned session is under way (the client's active
+ * session), and each of the client's sessions holds a measure written by the service; the
+ * client has a private benchmark and one shared with program 1; program 1 has a session type.
+ */
+async function seedLog() {
+  await service(async (tx) => {
+    const one = async (sql: string, params: unknown[]) => (await tx.query<{ id: string }>(sql, params))[0]!.id
+    await tx.query('update public.coaching_sessions set started_at = now() where id = $1', [lib.assigned])
+    const measure = (sessionId: string) =>
+      one(
+        `insert into public.measures (session_id, user_id, metric_key, set_number, value_numeric, recorded_by, recorder_id)
+         values ($1, $2, 'weight', 1, 80, 'client', $2) returning id`,
+        [sessionId, id.client],
+      )
+    log.assignedMeasure = await measure(lib.assigned)
+    log.privateMeasure = await measure(row.privateSession)
+    log.sharedMeasure = await measure(row.sharedSession)
+    log.privateBenchmark = await one(
+      `insert into public.benchmarks (user_id, kind, exercise_id, value, unit) values ($1, 'one_rep_max', $2, 100, 'kg') returning id`,
+      [id.client, lib.systemExercise],
+    )
+    log.sharedBenchmark = await one(`insert into public.benchmarks (user_id, program_id, kind, value, unit) values ($1, $2, 'ftp', 250, 'W') returning id`, [
+      id.client,
+      row.program,
+    ])
+    log.programType = await one(`insert into public.session_types (program_id, code, label) values ($1, 'HANGBOARD', 'Hangboard') returning id`, [row.program])
+  })
+}
+
+function describeOnLog(name: string, body: () => void) {
+  describe(name, () => {
+    beforeAll(async () => {
+      await seedCast()
+      await seedLibrary()
+      await seedLog()
+    })
+    body()
+  })
+}
+
+const recordIn = (sessionId: string) => (actor: Actor) =>
+  attempt(
+    actor,
+    `insert into public.measures (session_id, metric_key, set_number, value_numeric, recorded_by, recorder_id)
+     values ($1, 'reps', 1, 5, 'client', $2) returning id`,
+    [sessionId, actor === 'anon' ? id.client : id[actor]],
+  )
+
+const correct = (measureId: string, actor: Actor) =>
+  attempt(
+    actor,
+    `insert into public.measures (supersedes_id, metric_key, value_numeric, recorded_by, recorder_id)
+     values ($1, 'weight', 82.5, 'client', $2) returning id`,
+    [measureId, actor === 'anon' ? id.client : id[actor]],
+  )
+
+describeOnLog('measures', () => {
+  const read = (measureId: string) => (actor: Actor) => attempt(actor, 'select id from public.measures where id = $1', [measureId])
+
+  it('of a coach-assigned session are read by the client and the assigning coach; another program’s coach sees nothing', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), read(log.assignedMeasure))
+  })
+
+  it('of a private self-coaching session are the client’s alone; once shared, also that coach’s', async () => {
+    await expectOnly(['client'], everyoneBut('client'), read(log.privateMeasure))
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), read(log.sharedMeasure))
+  })
+
+  it('on a coach-assigned session the client records actuals and the program’s coach records too; nobody else', async () => {
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), recordIn(lib.assigned))
+    const [byCoach] = await service((tx) =>
+      tx.query<{ recorded_by: string; user_id: string }>(`select recorded_by, user_id from public.measures where session_id = $1 and recorder_id = $2`, [lib.assigned, id.coach]),
+    )
+    expect(byCoach).toEqual({ recorded_by: 'coach', user_id: id.client })
+  })
+
+  it('the client records actuals but cannot change the planned items', async () => {
+    expect(await attempt('client', `update public.coaching_sessions set items = '[]' where id = $1 returning id`, [lib.assigned])).toBe('denied')
+    expect(await recordIn(lib.assigned)('client')).toBe('allowed')
+    expect(await attempt('client', `update public.coaching_sessions set time_slot = 'morning' where id = $1 returning id`, [lib.assigned])).toBe('allowed')
+  })
+
+  it('a measure is recorded in someone else’s name by nobody: whose it is comes from the session', async () => {
+    const [row_] = await as('client', (tx) =>
+      tx.query<{ user_id: string; recorded_by: string }>(
+        `insert into public.measures (session_id, user_id, metric_key, value_numeric, recorded_by, recorder_id)
+         values ($1, $2, 'reps', 3, 'coach', $3) returning user_id, recorded_by`,
+        [lib.assigned, id.peerClient, id.client],
+      ),
+    )
+    expect(row_).toEqual({ user_id: id.client, recorded_by: 'client' })
+    expect(await attempt('peerClient', `insert into public.measures (session_id, metric_key, value_numeric, recorded_by, recorder_id) values ($1, 'reps', 3, 'client', $2) returning id`, [lib.assigned, id.peerClient])).toBe('denied')
+  })
+
+  it('a coach records nothing in a client’s own session, even one shared with them; the client corrects there', async () => {
+    expect(await recordIn(row.sharedSession)('coach')).toBe('denied')
+    expect(await correct(log.sharedMeasure, 'coach')).toBe('denied')
+    expect(await correct(log.sharedMeasure, 'client')).toBe('allowed')
+    expect(await correct(log.privateMeasure, 'coach')).toBe('denied')
+    expect(await correct(log.privateMeasure, 'client')).toBe('allowed')
+  })
+
+  it('are corrected on a coach-assigned session by the client and the program’s coach only', async () => {
+    for (const actor of everyoneBut('client', 'coach')) expect([actor, await correct(log.assignedMeasure, actor)]).toEqual([actor, 'denied'])
+    const [byClient] = await as('client', (tx) =>
+      tx.query<{ id: string }>(`insert into public.measures (supersedes_id, metric_key, value_numeric, recorded_by, recorder_id) values ($1, 'weight', 81, 'client', $2) returning id`, [
+        log.assignedMeasure,
+        id.client,
+      ]),
+    )
+    for (const actor of everyoneBut('client', 'coach')) expect([actor, await correct(byClient!.id, actor)]).toEqual([actor, 'denied'])
+    expect(await correct(byClient!.id, 'coach')).toBe('allowed')
+  })
+
+  it('are never updated or deleted by anyone; recording stays allowed', async () => {
+    for (const actor of everyoneBut()) {
+      expect([actor, await attempt(actor, 'update public.measures set value_numeric = 1 where id = $1 returning id', [log.assignedMeasure])]).toEqual([actor, 'denied'])
+      expect([actor, await attempt(actor, 'delete from public.measures where id = $1 returning id', [log.assignedMeasure])]).toEqual([actor, 'denied'])
+    }
+    expect(await count('public.measures', 'id = $1 and value_numeric = 80', [log.assignedMeasure])).toBe(1)
+    expect(await recordIn(lib.assigned)('client')).toBe('allowed')
+  })
+
+  it('nothing crosses programs: coaching the client elsewhere gives no access to this program’s measures', async () => {
+    await service((tx) => tx.query(`insert into public.program_members (program_id, user_id, role) values ($1, $2, 'client') on conflict do nothing`, [row.otherProgram, id.client]))
+    expect(await read(log.assignedMeasure)('otherCoach')).toBe('denied')
+    expect(await recordIn(lib.assigned)('otherCoach')).toBe('denied')
+    expect(await read(log.assignedMeasure)('coach')).toBe('allowed')
+  })
+})
+
+describeOnLog('benchmarks', () => {
+  const read = (benchmarkId: string) => (actor: Actor) => attempt(actor, 'select id from public.benchmarks where id = $1', [benchmarkId])
+  const enter = (actor: Actor, programId: string | null) =>
+    attempt(actor, `insert into public.benchmarks (user_id, program_id, kind, value, unit) values ($1, $2, 'ftp', 260, 'W') returning id`, [id.client, programId])
+
+  it('a private one is the client’s alone; one shared with a program also its coaches’', async () => {
+    await expectOnly(['client'], everyoneBut('client'), read(log.privateBenchmark))
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), read(log.sharedBenchmark))
+  })
+
+  it('are entered by the client for themselves, and by their coach in the coach’s program only', async () => {
+    expect(await enter('client', row.otherProgram)).toBe('denied')
+    expect(await enter('coach', null)).toBe('denied')
+    for (const actor of ['peerClient', 'otherCoach', 'outsideClient', 'anon'] as const) {
+      expect([actor, await enter(actor, row.program)]).toEqual([actor, 'denied'])
+      expect([actor, await enter(actor, null)]).toEqual([actor, 'denied'])
+    }
+    expect(await enter('client', null)).toBe('allowed')
+    expect(await enter('client', row.program)).toBe('allowed')
+    expect(await enter('coach', row.program)).toBe('allowed')
+  })
+
+  it('are never updated; the client removes one they entered, nobody else can', async () => {
+    for (const actor of everyoneBut()) {
+      expect([actor, await attempt(actor, 'update public.benchmarks set value = 1 where id = $1 returning id', [log.privateBenchmark])]).toEqual([actor, 'denied'])
+    }
+    const [mine] = await as('client', (tx) =>
+      tx.query<{ id: string }>(`insert into public.benchmarks (user_id, program_id, kind, value, unit) values ($1, $2, 'ftp', 255, 'W') returning id`, [id.client, row.program]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) => attempt(actor, 'delete from public.benchmarks where id = $1 returning id', [mine!.id]))
+  })
+})
+
+describeOnLog('session types', () => {
+  it('the system’s are read by everyone signed in and changed by nobody; a program’s own by its members', async () => {
+    const [fun] = await service((tx) => tx.query<{ id: string }>(`select id from public.session_types where program_id is null and code = 'FUN'`))
+    await expectOnly(everyoneBut('anon'), ['anon'], (actor) => attempt(actor, 'select id from public.session_types where id = $1', [fun!.id]))
+    for (const actor of everyoneBut()) {
+      expect([actor, await attempt(actor, `update public.session_types set label = 'Mine' where id = $1 returning id`, [fun!.id])]).toEqual([actor, 'denied'])
+    }
+    await expectOnly(['client', 'peerClient', 'coach'], ['otherCoach', 'outsideClient', 'anon'], (actor) =>
+      attempt(actor, 'select id from public.session_types where id = $1', [log.programType]),
+    )
+  })
+
+  it('are added, renamed and removed by the program’s coaches only', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `insert into public.session_types (program_id, code, label) values ($1, $2, 'Campus') returning id`, [row.program, `CAMPUS_${actor.toUpperCase()}`]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, `update public.session_types set label = 'Hangboard repeaters' where id = $1 returning id`, [log.programType]))
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.session_types where code = $1 returning id', ['CAMPUS_COACH']))
+  })
+
+  it('a session takes a type of the system’s or its own program’s, not another program’s', async () => {
+    expect(await attempt('coach', `update public.coaching_sessions set activity_type = 'HANGBOARD' where id = $1 returning id`, [lib.assigned])).toBe('allowed')
+    const other = await service((tx) => tx.query<{ id: string }>(`insert into public.session_types (program_id, code, label) values ($1, 'SECRET', 'Secret') returning id`, [row.otherProgram]))
+    expect(other).toHaveLength(1)
+    await expect(as('coach', (tx) => tx.query(`update public.coaching_sessions set activity_type = 'SECRET' where id = $1`, [lib.assigned]))).rejects.toMatchObject({ kind: 'invalid' })
+  })
+})

@@ -2,7 +2,8 @@
  * The app's Supabase Auth path — the real @supabase/supabase-js and @supabase/ssr code,
  * through the app's routes — against a fake of the auth server's HTTP API
  * (tests/mocks/gotrue.ts): sign-up, email confirmation, sign-in, token refresh, sign-out of
- * one device, forged and expired tokens, and the cookies all of that sets.
+ * one device, forged and expired tokens, and the cookies all of that sets; and the settings
+ * page's account parts (email, password change, signing out everywhere else).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthBackend } from '#lib/auth/backend'
@@ -10,6 +11,7 @@ import { createSupabaseAuth, unconfirmedEmailMessage } from '#lib/auth/supabase-
 import { sessionLifetimeSeconds } from '#lib/auth/session-cookie'
 import { action as loginAction } from '../../app/routes/login'
 import { action as logoutAction } from '../../app/routes/logout'
+import { action as settingsAction } from '../../app/routes/settings'
 import { action as signupAction } from '../../app/routes/signup'
 import { loader as confirmLoader } from '../../app/routes/auth.confirm'
 import { startFakeGoTrue, type FakeGoTrue } from '../mocks/gotrue'
@@ -248,5 +250,44 @@ describe('sessions', () => {
     const wrong = await caught(auth.signIn({ email, password: 'Wrong-Horse-42' }, { cookieHeader: null, ipAddress: '1.2.3.4' }))
     const unknown = await caught(auth.signIn({ email: nextEmail(), password }, { cookieHeader: null, ipAddress: '1.2.3.4' }))
     expect([wrong.kind, wrong.message]).toEqual([unknown.kind, unknown.message])
+  })
+})
+
+describe('the settings page on Supabase Auth', () => {
+  it('shows the email (and says Supabase does not list sign-ins), and signs out every other device only', async () => {
+    const { gotrue, auth, route } = await setUp()
+    const email = nextEmail()
+    const { jar: laptop } = await signedUp(route, email)
+    const phone = new CookieJar()
+    await route(loginAction, '/login', phone, { email, password, redirectTo: '/dashboard' })
+    // (The settings page's loader also reads the profile, which this fake's users do not have in the database.)
+    const userId = (await userIdOf(auth, laptop))!
+    expect(await auth.accountDetails(userId, { cookieHeader: laptop.header(), ipAddress: '203.0.113.7' })).toEqual({ email, sessions: null })
+
+    const out = await route(settingsAction, '/settings', laptop, { intent: 'sign-out-others' })
+    expect(out.status).toBe(200)
+    expect(gotrue.requests).toContain('POST /auth/v1/logout?scope=others')
+    expect(await userIdOf(auth, phone)).toBeNull()
+    expect(await userIdOf(auth, laptop)).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('checks the current password, then changes it and ends the other sessions; the new password signs in', async () => {
+    const { gotrue, auth, route } = await setUp()
+    const email = nextEmail()
+    const { jar: laptop } = await signedUp(route, email)
+    const phone = new CookieJar()
+    await route(loginAction, '/login', phone, { email, password, redirectTo: '/dashboard' })
+
+    const wrong = await route(settingsAction, '/settings', laptop, { intent: 'password', currentPassword: 'Wrong-Horse-42', newPassword: 'Brand-New-Horse-77' })
+    expect(wrong.status).toBe(400)
+    expect((wrong.body as { result: { error: Record<string, string[]> } }).result.error.currentPassword).toEqual(['This is not your current password.'])
+    expect(gotrue.requests.filter((line) => line.startsWith('PUT /auth/v1/user'))).toEqual([])
+
+    const changed = await route(settingsAction, '/settings', laptop, { intent: 'password', currentPassword: password, newPassword: 'Brand-New-Horse-77' })
+    expect(changed.status).toBe(200)
+    expect(await userIdOf(auth, laptop)).toMatch(/^[0-9a-f-]{36}$/)
+    expect(await userIdOf(auth, phone)).toBeNull()
+    expect((await caught(auth.signIn({ email, password }, { cookieHeader: null, ipAddress: '1.2.3.4' }))).kind).toBe('invalid')
+    expect((await auth.signIn({ email, password: 'Brand-New-Horse-77' }, { cookieHeader: null, ipAddress: '1.2.3.4' })).userId).toMatch(/^[0-9a-f-]{36}$/)
   })
 })

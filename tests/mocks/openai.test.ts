@@ -248,6 +248,24 @@ describe.each(providers)('the fake OpenAI API through the real SDK: $api', ({ ap
     expect(types).toContain('abort')
   })
 
+  it('stall: the text streams, then nothing until the caller aborts, and no finish', async () => {
+    fake.next({ kind: 'stall', text: 'Let me think about what you said' })
+    const stop = new AbortController()
+    const result = streamText({ model: model(), prompt: 'x', maxRetries: 0, abortSignal: stop.signal, onError: () => {} })
+    let text = ''
+    const types: string[] = []
+    for await (const part of result.fullStream) {
+      types.push(part.type)
+      if (part.type !== 'text-delta') continue
+      text += part.text
+      // Everything the fake had to say has arrived: only the caller can end the stream now.
+      if (text === 'Let me think about what you said') stop.abort()
+    }
+    expect(text).toBe('Let me think about what you said')
+    expect(types).toContain('abort')
+    expect(types).not.toContain('finish')
+  })
+
   it('drop: the stream errors after the partial text, without a finish', async () => {
     fake.next({ kind: 'drop', text: 'I was saying something import' })
     const result = streamText({ model: model(), prompt: 'x', maxRetries: 0, onError: () => {} })

@@ -5,6 +5,8 @@ import { stageInfo } from '#lib/coaching/stages.shared'
 import { buttonClass } from '~/components/form'
 import { Card } from '~/components/layout'
 import { SessionItems } from '~/components/library/session-items'
+import type { Measure, SessionCompliance } from '#lib/measures/measures'
+import { RecordMeasures } from './record-measures'
 import { BeginConversationCard, MarkCompleteCard } from './session-status'
 import { useSessionData } from './use-session'
 
@@ -14,7 +16,7 @@ import { useSessionData } from './use-session'
  * it), review (how it went). The mode is only how the page shows the session: it changes
  * nothing, a coach can review an unfinished session, and a completed one opens in any mode.
  */
-export function SessionWork() {
+export function SessionWork({ measures, compliance }: { measures: Measure[]; compliance: SessionCompliance }) {
   const { session, canComplete, timezone: timeZone, overdue } = useSessionData()
   const [searchParams] = useSearchParams()
   const requested = searchParams.get('mode')
@@ -27,6 +29,12 @@ export function SessionWork() {
         : 'live'
   const conversationOpen = session.hasConversation && session.startedAt !== null
   const runnable = session.viewerRuns && session.status === 'active'
+  // Who records actuals (the database decides too): the client in their own sessions, the coach in those they assigned or lead.
+  const canRecord =
+    session.status === 'active' &&
+    (session.viewerRole === 'client'
+      ? session.sessionType === 'self_coaching'
+      : session.source === 'coach_assigned' || session.sessionType === 'coach_led')
 
   return (
     <div className="flex flex-col gap-6">
@@ -60,10 +68,20 @@ export function SessionWork() {
 
       {mode === 'live' ? (
         <>
-          <Card title="Work through it">
-            <SessionItems items={session.items} emptyText="Nothing to work through here: this session is the conversation." />
-            {session.items.length > 0 ? <p className="mt-3 text-sm text-slate-600">Recording what you did against each item is coming soon; for now, mark the session complete when you are done.</p> : null}
-          </Card>
+          {session.items.length > 0 ? (
+            <Card title="Work through it">
+              <SessionItems items={session.items} />
+            </Card>
+          ) : null}
+          {session.items.length > 0 || !session.hasConversation ? (
+            <Card title="Record what you did">
+              <RecordMeasures session={session} measures={measures} compliance={compliance} canRecord={canRecord} />
+            </Card>
+          ) : (
+            <Card title="Work through it">
+              <p className="text-sm text-slate-600">Nothing to work through here: this session is the conversation.</p>
+            </Card>
+          )}
           {session.hasConversation && runnable && !conversationOpen ? <BeginConversationCard sessionId={session.id} /> : null}
           {session.hasConversation && conversationOpen ? <ConversationLink /> : null}
           <MarkCompleteCard session={session} canComplete={canComplete} />
@@ -79,6 +97,11 @@ export function SessionWork() {
             </p>
             <SessionItems items={session.items} />
           </Card>
+          {measures.length > 0 || compliance.planned > 0 ? (
+            <Card title="Against the plan">
+              <RecordMeasures session={session} measures={measures} compliance={compliance} canRecord={false} />
+            </Card>
+          ) : null}
           {session.hasConversation && session.stages.length > 0 ? <ConversationLink /> : null}
         </>
       ) : null}

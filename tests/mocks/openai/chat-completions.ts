@@ -1,4 +1,4 @@
-import { brokenJsonResponse, jsonResponse, newId, sseResponse, usageNumbers, chunkText, type Reply, type SseFrame } from './http-replies'
+import { endingOf, brokenJsonResponse, jsonResponse, newId, sseResponse, usageNumbers, chunkText, type Reply, type SseFrame } from './http-replies'
 import type { ParsedRequest } from './request'
 
 /** The chat completions wire format (`POST <base>/chat/completions`), streamed or not. */
@@ -45,11 +45,11 @@ export function chatReply(parsed: ParsedRequest, reply: Reply, signal: AbortSign
       delayBefore: index > 0 ? reply.delayMs : 0,
     })
   })
-  if (!reply.drop && !reply.unfinished) {
+  if (!reply.drop && !reply.unfinished && !reply.stallUntil) {
     frames.push({ data: JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], usage: null }) })
     if (parsed.includeUsage) frames.push({ data: JSON.stringify({ ...base, choices: [], usage }) })
     frames.push({ data: '[DONE]' })
   }
-  return sseResponse(frames, signal, reply.drop)
+  return sseResponse(frames, signal, endingOf(reply))
 }
 

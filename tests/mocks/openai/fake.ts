@@ -41,6 +41,7 @@ export function createFakeOpenAI(): FakeOpenAI {
       }
       const parsed = parseRequest(api, body)
       fake.calls.push(parsed.call)
+      request.signal.addEventListener('abort', () => (parsed.call.aborted = true), { once: true })
 
       const entry = queue.shift() ?? responder
       const behaviour = typeof entry === 'function' ? entry(parsed.call) : entry
@@ -64,6 +65,18 @@ export function createFakeOpenAI(): FakeOpenAI {
           return answer({ text: JSON.stringify(behaviour.value) ?? 'null', chunkSize: defaultChunkSize, delayMs: 0, drop: false })
         case 'drop':
           return answer({ text: behaviour.text, chunkSize: defaultChunkSize, delayMs: 0, drop: true })
+        case 'stall': {
+          // Streams the text, then nothing until the caller aborts the request (or the fake is reset).
+          if (!parsed.call.stream) return hangUntilAborted(signal, hanging)
+          const released = new AbortController()
+          const release = () => {
+            hanging.delete(release)
+            released.abort()
+          }
+          hanging.add(release)
+          signal.addEventListener('abort', release, { once: true })
+          return answer({ text: behaviour.text, chunkSize: defaultChunkSize, delayMs: 0, drop: false, stallUntil: released.signal })
+        }
         case 'unfinished':
           return answer({ text: behaviour.text, chunkSize: defaultChunkSize, delayMs: 0, drop: false, unfinished: true })
         case 'nonsense':

@@ -82,7 +82,21 @@ export function jsonResponse(value: unknown): Response {
 /** One server-sent event: `data:` only for chat completions, `event:` + `data:` for the Responses API. */
 export type SseFrame = { event?: string; data: string; delayBefore?: number }
 
-export function sseResponse(frames: SseFrame[], signal: AbortSignal, breakAtEnd: boolean): Response {
+/** Resolves once the signal aborts. */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    signal.addEventListener('abort', () => resolve(), { once: true })
+  })
+}
+
+/**
+ * A stream of server-sent events: after the frames it ends (`close`), breaks (`break`, a
+ * dropped connection), or, given a signal instead, waits until that signal aborts and only
+ * then breaks (a model that stalls mid-reply until the caller gives up).
+ */
+export function sseResponse(frames: SseFrame[], signal: AbortSignal, ending: 'close' | 'break' | AbortSignal): Response {
+  const breakAtEnd = ending !== 'close'
   let index = 0
   let cancelled = false
   const stream = new ReadableStream<Uint8Array>({
@@ -92,6 +106,11 @@ export function sseResponse(frames: SseFrame[], signal: AbortSignal, breakAtEnd:
       if (!frame) {
         if (!breakAtEnd) {
           controller.close()
+          return
+        }
+        if (ending instanceof AbortSignal) {
+          await untilAborted(ending)
+          if (!cancelled) controller.error(signal.reason ?? new DOMException('The request was aborted', 'AbortError'))
           return
         }
         // Erroring a stream discards what is still queued downstream (the SDK tees and pipes
@@ -146,6 +165,13 @@ export interface Reply {
   drop: boolean
   /** The stream ends cleanly after the text, but without any finish. */
   unfinished?: boolean
+  /** After the text the stream stalls, sending nothing more, until this signal aborts (then it breaks). */
+  stallUntil?: AbortSignal
+}
+
+/** How a streamed reply ends after its text. */
+export function endingOf(reply: Reply): 'close' | 'break' | AbortSignal {
+  return reply.stallUntil ?? (reply.drop ? 'break' : 'close')
 }
 
 export function usageNumbers(parsed: ParsedRequest, outputText: string) {

@@ -22,7 +22,9 @@
  * do not wait seconds. `drop` breaks a stream 30 ms after its last text (breaking at once
  * would discard text the SDK has received but not yet passed on). `nonsense` answers a
  * structured call with prose (`nonsenseText`) and a text call with an empty reply.
- * `reset()` also lets go of hanging requests (they get a 499).
+ * `stall` streams its text and then sends nothing (no finish) until the request is aborted,
+ * as a model that slows to a halt mid-reply. `reset()` also lets go of hanging and stalled
+ * requests (a hanging one gets a 499).
  */
 
 export { createFakeOpenAI, openAIHandlers } from './fake'

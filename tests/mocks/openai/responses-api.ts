@@ -1,4 +1,4 @@
-import { brokenJsonResponse, jsonResponse, newId, sseResponse, usageNumbers, chunkText, type Reply, type SseFrame } from './http-replies'
+import { endingOf, brokenJsonResponse, jsonResponse, newId, sseResponse, usageNumbers, chunkText, type Reply, type SseFrame } from './http-replies'
 import { isRecord, type JsonRecord, type ParsedRequest } from './request'
 
 /** The Responses API wire format (`POST <base>/responses`), streamed or not. */
@@ -64,7 +64,7 @@ export function responsesReply(parsed: ParsedRequest, reply: Reply, signal: Abor
   chunkText(reply.text, reply.chunkSize).forEach((piece, index) => {
     frames.push(frame('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: piece, logprobs: [] }, index > 0 ? reply.delayMs : 0))
   })
-  if (!reply.drop && !reply.unfinished) {
+  if (!reply.drop && !reply.unfinished && !reply.stallUntil) {
     frames.push(
       frame('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text: reply.text, logprobs: [] }),
       frame('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: textPart }),
@@ -72,6 +72,6 @@ export function responsesReply(parsed: ParsedRequest, reply: Reply, signal: Abor
       frame('response.completed', { response: response('completed', true) }),
     )
   }
-  return sseResponse(frames, signal, reply.drop)
+  return sseResponse(frames, signal, endingOf(reply))
 }
 

@@ -13,6 +13,8 @@ export interface RecordedCall {
   userText: string
   /** the raw parsed JSON body */
   body: unknown
+  /** set to true when the caller aborts the request (a timeout, or the app stopping a reply) */
+  aborted?: boolean
 }
 
 export type Behaviour =
@@ -30,6 +32,7 @@ export type Behaviour =
     } // an HTTP error response (e.g. 429, 500, 401)
   | { kind: 'hang' } // never answers until the request is aborted
   | { kind: 'drop'; text: string } // streams `text` in chunks, then the connection breaks (stream errors) without a finish
+  | { kind: 'stall'; text: string } // streams `text` in chunks, then stalls (sends nothing, no finish) until the request is aborted; non-streamed: hangs
   | { kind: 'unfinished'; text: string } // streams `text` in chunks, then the stream ends cleanly with no finish (no finish_reason, no [DONE], no response.completed)
   | { kind: 'nonsense' } // a 200 whose content is not what was asked (e.g. non-JSON text for a structured call)
 
