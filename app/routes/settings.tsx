@@ -2,6 +2,8 @@ import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useState } from 'react'
+import { listAccountActivity } from '#lib/account/activity'
+import { activityLabel } from '#lib/account/activity.shared'
 import { clearRememberedMemory, memoryOverview } from '#lib/coaching/memory'
 import { formatDate } from '#lib/dates.shared'
 import { hasCalendarFeed } from '#lib/plans/calendar'
@@ -24,14 +26,16 @@ const timeZones = timeZoneChoices()
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const authRequest = { cookieHeader: request.headers.get('Cookie'), ipAddress: context.ipAddress }
-  const [profile, account, memory, calendarOn] = await Promise.all([
+  const before = new URL(request.url).searchParams.get('before')
+  const [profile, account, memory, calendarOn, activity] = await Promise.all([
     getProfile(context.db, { userId }),
     context.auth.accountDetails(userId, authRequest),
     memoryOverview(context.db, { userId }),
     hasCalendarFeed(context.db, { userId }),
+    listAccountActivity(context.db, { userId, before, limit: 20 }),
   ])
   invariantResponse(profile, 'Your profile could not be found. Sign out and in again.', { status: 404 })
-  return { profile, account, memory, calendarOn, countries, timeZones, authKind: context.auth.kind }
+  return { profile, account, memory, calendarOn, activity, olderActivity: Boolean(before), countries, timeZones, authKind: context.auth.kind }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -75,7 +79,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { profile, account, memory, calendarOn, countries, timeZones, authKind } = useLoaderData<typeof loader>()
+  const { profile, account, memory, calendarOn, activity, olderActivity, countries, timeZones, authKind } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
@@ -271,6 +275,57 @@ export default function Settings() {
       </Card>
 
       <CalendarCard feedOn={calendarOn} />
+
+      <Card title="Your data">
+        <div className="flex flex-col gap-4 text-sm">
+          <p>
+            Download everything you own or wrote here — your profile, sessions with every stage, summaries, plans, milestones,
+            measures and the activity below — as a ZIP of JSON files with a page you can read in a browser.
+          </p>
+          <Form method="post" action="/settings/export" reloadDocument>
+            <SubmitButton variant="secondary">Download my data</SubmitButton>
+          </Form>
+          <p>
+            <Link to="/settings/delete" className="font-semibold text-red-700 underline">
+              Delete my account
+            </Link>{' '}
+            — you confirm with your password first; your sessions, plans and measures are removed for good.
+          </p>
+        </div>
+      </Card>
+
+      <Card title="Account activity">
+        {activity.entries.length === 0 ? (
+          <p className="text-sm text-slate-600">Nothing recorded yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm">
+            {activity.entries.map((entry) => (
+              <li key={entry.id} className="flex flex-wrap justify-between gap-2 py-2">
+                <span>
+                  {activityLabel(entry.action)}
+                  {entry.byMe ? '' : entry.actorName ? ` (by ${entry.actorName})` : ''}
+                </span>
+                <span className="text-slate-600">
+                  {formatDate(entry.createdAt, { timeZone: profile.timezone, time: true })}
+                  {entry.ipAddress ? ` · ${entry.ipAddress}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="mt-3 flex gap-4 text-sm">
+          {olderActivity ? (
+            <Link to="/settings" className="text-brand-700 underline">
+              Newest
+            </Link>
+          ) : null}
+          {activity.olderCursor ? (
+            <Link to={`/settings?${new URLSearchParams({ before: activity.olderCursor })}`} className="text-brand-700 underline">
+              Older activity
+            </Link>
+          ) : null}
+        </div>
+      </Card>
     </div>
   )
 }
