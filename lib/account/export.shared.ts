@@ -112,6 +112,72 @@ export const milestoneSchema = z.object({
   updated_at: timestamp,
 })
 
+/** A recorded value (planned vs actual: the plan is the session's items). Every version: a correction supersedes, never replaces. */
+export const measureSchema = z.object({
+  id,
+  session_id: id,
+  user_id: id,
+  item_key: id.nullable(),
+  exercise_id: id.nullable(),
+  metric_key: z.string(),
+  set_number: z.number().int().nullable(),
+  value_numeric: z.number().nullable(),
+  value_scale: z.number().int().nullable(),
+  value_boolean: z.boolean().nullable(),
+  value_text: z.string().nullable(),
+  unit: z.string().nullable(),
+  modification: z.string().nullable(),
+  modification_reason: z.string().nullable(),
+  recorded_by: z.enum(['client', 'coach']),
+  recorded_at: timestamp,
+  competition_type: z.string().nullable(),
+  competition_id: z.string().nullable(),
+  supersedes_id: id.nullable(),
+})
+
+export const benchmarkSchema = z.object({
+  id,
+  user_id: id,
+  program_id: id.nullable(),
+  kind: z.string(),
+  exercise_id: id.nullable(),
+  name: z.string().nullable(),
+  metric_key: z.string().nullable(),
+  value: z.number(),
+  unit: z.string(),
+  zones: z.array(z.number()).nullable(),
+  recorded_on: date,
+  recorded_at: timestamp,
+})
+
+export const weeklyPlanSchema = z.object({
+  id,
+  client_id: id,
+  program_id: id,
+  coach_id: id.nullable(),
+  week_start: date,
+  status: z.enum(['active', 'completed', 'archived']),
+  version: z.number().int(),
+  replaces_id: id.nullable(),
+  note: z.string(),
+  seen_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+export const weeklyPlanItemSchema = z.object({
+  id,
+  plan_id: id,
+  key: id,
+  position: z.number().int(),
+  day: date,
+  title: z.string(),
+  instructions: z.string(),
+  session_template_id: id.nullable(),
+  prescription: json,
+  session_id: id.nullable(),
+})
+
 export const templateSchema = z.object({
   id,
   program_id: id,
@@ -151,73 +217,6 @@ export const exerciseSchema = z.object({
   created_at: timestamp,
 })
 
-export const measureSchema = z.object({
-  id,
-  session_id: id,
-  user_id: id,
-  item_key: id.nullable(),
-  exercise_id: id.nullable(),
-  metric_key: z.string(),
-  set_number: z.number().int().nullable(),
-  value_numeric: z.union([z.number(), z.string()]).nullable().describe('A number (as text when Postgres numeric has more digits than JSON keeps)'),
-  value_scale: z.number().int().nullable(),
-  value_boolean: z.boolean().nullable(),
-  value_text: z.string().nullable(),
-  unit: z.string().nullable(),
-  modification: z.enum(['substituted', 'skipped']).nullable(),
-  modification_reason: z.string().nullable(),
-  recorded_by: z.enum(['client', 'coach']),
-  recorded_at: timestamp,
-  supersedes_id: id.nullable(),
-})
-
-export const benchmarkSchema = z.object({
-  id,
-  user_id: id,
-  program_id: id.nullable(),
-  kind: z.string(),
-  exercise_id: id.nullable(),
-  name: z.string().nullable(),
-  metric_key: z.string().nullable(),
-  value: z.union([z.number(), z.string()]),
-  unit: z.string(),
-  zones: z.array(z.union([z.number(), z.string()])).nullable(),
-  recorded_on: date,
-  recorded_at: timestamp,
-  measure_id: id.nullable(),
-})
-
-export const weeklyPlanSchema = z.object({
-  id,
-  client_id: id,
-  program_id: id,
-  coach_id: id.nullable(),
-  week_start: date,
-  status: z.enum(['active', 'completed', 'archived']),
-  version: z.number().int(),
-  replaces_id: id.nullable(),
-  note: z.string(),
-  seen_at: timestamp.nullable(),
-  created_at: timestamp,
-  updated_at: timestamp,
-})
-
-export const weeklyPlanItemSchema = z.object({
-  id,
-  plan_id: id,
-  key: id,
-  position: z.number().int(),
-  day: date,
-  title: z.string(),
-  instructions: z.string(),
-  session_template_id: id.nullable(),
-  prescription: json.nullable(),
-  session_id: id.nullable(),
-  created_at: timestamp,
-})
-
-export const sessionTypeSchema = z.object({ id, program_id: id, code: z.string(), label: z.string(), created_at: timestamp })
-
 export const activityEntrySchema = z.object({
   id: z.number().int(),
   action: z.string(),
@@ -243,6 +242,10 @@ export const exportFiles = {
   'session-memories.json': z.array(sessionMemorySchema),
   'action-plans.json': z.array(actionPlanSchema),
   'milestones.json': z.array(milestoneSchema),
+  'measures.json': z.array(measureSchema),
+  'benchmarks.json': z.array(benchmarkSchema),
+  'weekly-plans.json': z.array(weeklyPlanSchema),
+  'weekly-plan-items.json': z.array(weeklyPlanItemSchema),
   'templates.json': z.array(templateSchema),
   'template-items.json': z.array(templateItemSchema),
   'tags.json': z.array(tagSchema),
@@ -250,11 +253,6 @@ export const exportFiles = {
   'modules.json': z.array(moduleSchema),
   'module-steps.json': z.array(moduleStepSchema),
   'exercises.json': z.array(exerciseSchema),
-  'session-types.json': z.array(sessionTypeSchema),
-  'measures.json': z.array(measureSchema),
-  'benchmarks.json': z.array(benchmarkSchema),
-  'weekly-plans.json': z.array(weeklyPlanSchema),
-  'weekly-plan-items.json': z.array(weeklyPlanItemSchema),
   'activity.json': z.array(activityEntrySchema),
 } as const
 

@@ -16,9 +16,8 @@ import {
  * What each file holds, as one query per file returning one JSON value (so timestamps keep
  * their offset and microseconds). All run as the user, under row-level security, so no
  * file can hold what the person may not read: a client's own records; a coach's programs,
- * library and invites, and of their clients only the sessions (with their stages, plans,
- * milestones and measures) shared or led with them — released to them, in the words of
- * issue 15 — and the benchmarks and weekly plans of their programs that they may read.
+ * library and invites, and of their clients only the sessions (with their stages, plans
+ * and milestones) shared or led with them — released to them, in the words of issue 15.
  * `$1` is the user's id.
  */
 const fileQueries: Record<Exclude<ExportFileName, 'profile.json' | 'activity.json'>, string> = {
@@ -60,6 +59,30 @@ const fileQueries: Record<Exclude<ExportFileName, 'profile.json' | 'activity.jso
            m.created_at, m.updated_at
     from public.milestones m where m.action_plan_id in (select a.id from exported_plans a)
     order by m.action_plan_id, m.position, m.created_at`,
+  // Measures of the exported sessions (a coach's: only of sessions shared with or led by them), every version.
+  'measures.json': `
+    select m.id, m.session_id, m.user_id, m.item_key, m.exercise_id, m.metric_key, m.set_number,
+           m.value_numeric::float8 as value_numeric, m.value_scale, m.value_boolean, m.value_text, m.unit,
+           m.modification, m.modification_reason, m.recorded_by, m.recorded_at, m.competition_type, m.competition_id,
+           m.supersedes_id
+    from public.measures m where m.session_id in (select s.id from exported_sessions s)
+    order by m.recorded_at, m.id`,
+  'benchmarks.json': `
+    select b.id, b.user_id, b.program_id, b.kind, b.exercise_id, b.name, b.metric_key, b.value::float8 as value, b.unit,
+           b.zones::float8[] as zones, b.recorded_on, b.recorded_at
+    from public.benchmarks b where b.user_id = $1
+    order by b.recorded_on, b.recorded_at, b.id`,
+  // A client's plans (every version); a coach's, the plans they wrote.
+  'weekly-plans.json': `
+    select w.id, w.client_id, w.program_id, w.coach_id, w.week_start, w.status, w.version, w.replaces_id, w.note,
+           w.seen_at, w.created_at, w.updated_at
+    from public.weekly_plans w where w.client_id = $1 or w.coach_id = $1
+    order by w.week_start, w.version, w.id`,
+  'weekly-plan-items.json': `
+    select i.id, i.plan_id, i.key, i.position, i.day, i.title, i.instructions, i.session_template_id, i.prescription, i.session_id
+    from public.weekly_plan_items i
+    where i.plan_id in (select w.id from public.weekly_plans w where w.client_id = $1 or w.coach_id = $1)
+    order by i.plan_id, i.position`,
   'templates.json': `
     select t.id, t.program_id, t.title, t.description, t.includes_conversation, t.stage_prompts, t.is_public,
            t.created_at, t.updated_at
@@ -84,30 +107,6 @@ const fileQueries: Record<Exclude<ExportFileName, 'profile.json' | 'activity.jso
   'exercises.json': `
     select e.id, e.program_id, e.name, e.category, e.muscle_groups, e.is_public, e.created_at
     from public.exercises e where e.program_id in (select p.id from coached_programs p) order by e.created_at, e.id`,
-  'session-types.json': `
-    select t.id, t.program_id, t.code, t.label, t.created_at
-    from public.session_types t where t.program_id in (select p.id from coached_programs p) order by t.created_at, t.id`,
-  'measures.json': `
-    select m.id, m.session_id, m.user_id, m.item_key, m.exercise_id, m.metric_key, m.set_number, m.value_numeric,
-           m.value_scale, m.value_boolean, m.value_text, m.unit, m.modification, m.modification_reason, m.recorded_by,
-           m.recorded_at, m.supersedes_id
-    from public.measures m where m.session_id in (select s.id from exported_sessions s)
-    order by m.session_id, m.recorded_at, m.id`,
-  'benchmarks.json': `
-    select b.id, b.user_id, b.program_id, b.kind, b.exercise_id, b.name, b.metric_key, b.value, b.unit, b.zones,
-           b.recorded_on, b.recorded_at, b.measure_id
-    from public.benchmarks b
-    where b.user_id = $1 or b.program_id in (select p.id from coached_programs p)
-    order by b.recorded_on, b.recorded_at, b.id`,
-  'weekly-plans.json': `
-    select w.id, w.client_id, w.program_id, w.coach_id, w.week_start, w.status, w.version, w.replaces_id, w.note,
-           w.seen_at, w.created_at, w.updated_at
-    from exported_weeks w order by w.week_start, w.version, w.id`,
-  'weekly-plan-items.json': `
-    select i.id, i.plan_id, i.key, i.position, i.day, i.title, i.instructions, i.session_template_id, i.prescription,
-           i.session_id, i.created_at
-    from public.weekly_plan_items i where i.plan_id in (select w.id from exported_weeks w)
-    order by i.plan_id, i.position`,
 }
 
 /**
@@ -125,10 +124,6 @@ const withScope = (query: string) => `
   exported_plans as (
     select * from public.action_plans a
     where a.user_id = $1 or a.session_id in (select s.id from exported_sessions s)
-  ),
-  exported_weeks as (
-    select * from public.weekly_plans w
-    where w.client_id = $1 or w.program_id in (select p.id from coached_programs p)
   )
   select coalesce(jsonb_agg(to_jsonb(rows)), '[]'::jsonb) as value from (${query}) rows`
 

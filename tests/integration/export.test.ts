@@ -186,6 +186,50 @@ describe('what each person’s export holds', () => {
   })
 })
 
+describe('measures, benchmarks and weekly plans', () => {
+  const extra = { measures: {} as Record<string, string>, benchmark: '', plan: '', planItem: '' }
+  beforeAll(async () => {
+    await service(async (tx) => {
+      const one = async (sql: string, params: unknown[]) => (await tx.query<{ id: string }>(sql, params))[0]!.id
+      for (const key of ['anaPrivate', 'anaShared', 'benShared']) {
+        extra.measures[key] = await one(
+          `insert into public.measures (session_id, user_id, metric_key, value_numeric, unit, recorded_by)
+           values ($1, (select user_id from public.coaching_sessions where id = $1), 'distance', 5, 'km', 'client') returning id`,
+          [rows.sessions[key]],
+        )
+      }
+      extra.benchmark = await one(`insert into public.benchmarks (user_id, kind, value, unit) values ($1, 'ftp', 250, 'W') returning id`, [person.ana])
+      extra.plan = await one(
+        `insert into public.weekly_plans (client_id, program_id, coach_id, week_start, note) values ($1, $2, $3, '2027-01-04', 'Base week') returning id`,
+        [person.ana, rows.program, person.coach],
+      )
+      extra.planItem = await one(
+        `insert into public.weekly_plan_items (plan_id, client_id, program_id, position, day, title) values ($1, $2, $3, 0, '2027-01-05', 'Easy run') returning id`,
+        [extra.plan, person.ana, rows.program],
+      )
+    })
+  })
+
+  it('a client takes their measures, benchmarks and weekly plans; their coach the measures of what is shared with them and the plans they wrote; another client none of it', async () => {
+    const ana = await readExport(testDb.db, { userId: person.ana })
+    expect(idsOf(ana['measures.json'])).toEqual(pick(extra.measures, ['anaPrivate', 'anaShared']))
+    expect(idsOf(ana['benchmarks.json'])).toEqual([extra.benchmark])
+    expect(idsOf(ana['weekly-plans.json'])).toEqual([extra.plan])
+    expect(idsOf(ana['weekly-plan-items.json'])).toEqual([extra.planItem])
+
+    const coach = await readExport(testDb.db, { userId: person.coach })
+    expect(idsOf(coach['measures.json'])).toEqual(pick(extra.measures, ['anaShared', 'benShared']))
+    expect(coach['benchmarks.json']).toEqual([])
+    expect(idsOf(coach['weekly-plans.json'])).toEqual([extra.plan])
+
+    const ben = await readExport(testDb.db, { userId: person.ben })
+    expect(idsOf(ben['measures.json'])).toEqual([extra.measures.benShared])
+    expect(ben['benchmarks.json']).toEqual([])
+    expect(ben['weekly-plans.json']).toEqual([])
+    for (const name of Object.keys(exportFiles) as ExportFileName[]) expect([name, exportFiles[name].safeParse(ana[name]).success]).toEqual([name, true])
+  })
+})
+
 describe('the ZIP', () => {
   let data: ExportData
   let files: Record<string, Uint8Array>

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthBackend } from '#lib/auth/backend'
 import { createBuiltInAuth } from '#lib/auth/built-in-auth'
 import { withAttemptLimits } from '#lib/auth/attempt-limits'
+import { withAuditTrail } from '#lib/auth/audit-trail'
 import { getSession, startSession } from '#lib/coaching/sessions'
 import { createActionPlan } from '#lib/plans/action-plans'
 import { getProfile } from '#lib/profiles'
@@ -53,7 +54,7 @@ const message = (answer: RouteAnswer) => (answer.body as Reply).message ?? ''
 
 beforeAll(async () => {
   testDb = await createTestDatabase()
-  auth = withAttemptLimits(createBuiltInAuth(testDb.db, { secret: 'settings-test-secret-0123456789abcdef', secure: false }, { appUrl, mailer: null }), testDb.db)
+  auth = withAuditTrail(withAttemptLimits(createBuiltInAuth(testDb.db, { secret: 'settings-test-secret-0123456789abcdef', secure: false }, { appUrl, mailer: null }), testDb.db), testDb.db)
 })
 
 afterAll(async () => {
@@ -123,6 +124,11 @@ describe('signing in', () => {
     expect(await isSignedIn(laptop)).toBe(false)
     await expect(signInAgain(ed)).rejects.toThrow(/do not match/)
     expect(await isSignedIn(await signInAgain(ed, 'Brand-New-Horse-77'))).toBe(true)
+    // One audit entry for the change, none for the refused attempts of others.
+    const changes = await testDb.db.asService((tx) =>
+      tx.query(`select 1 from public.audit_log where action = 'password_changed' and actor_id = $1`, [ed.id]),
+    )
+    expect(changes).toHaveLength(1)
   })
 
   it('signs out everywhere else, and only that person’s other browsers', async () => {
