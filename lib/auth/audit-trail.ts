@@ -5,10 +5,10 @@ import type { AuthBackend } from './backend'
 
 /**
  * The backend with every sign-in event written to the audit log, whichever service signs
- * people in: register, login, login_failed (the reason, never the
- * password), logout (and signing out every other browser), password_changed and
- * password_reset. Written after the event succeeded (or failed), in
- * a transaction of its own; the request's address and user agent come with the unit of work.
+ * people in: register, login, login_failed (the reason, never the password), logout (and
+ * signing out every other browser: a logout with `scope: 'others'`), password_changed and
+ * password_reset. Written after the event succeeded (or failed), in a transaction of its
+ * own; the request's address and user agent come with the unit of work.
  */
 export function withAuditTrail<Backend extends AuthBackend>(backend: Backend, db: Database): Backend {
   return {

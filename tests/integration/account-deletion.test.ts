@@ -50,6 +50,8 @@ async function rowsOf(userId: string): Promise<Record<string, number>> {
     'public.action_plans': 'user_id = $1',
     'public.milestones': 'action_plan_id in (select id from public.action_plans where user_id = $1)',
     'public.calendar_feeds': 'user_id = $1',
+    'public.benchmarks': 'user_id = $1',
+    'public.weekly_plans': 'client_id = $1',
     'private.login_sessions': 'user_id = $1',
     'private.password_reset_tokens': 'user_id = $1',
   }
@@ -109,6 +111,11 @@ async function clientWithEverything(auth: AuthBackend, email: string) {
     await tx.query(
       `insert into private.password_reset_tokens (token_hash, user_id, expires_at) values (repeat('d', 64), $1, now() + interval '1 hour')`,
       [client],
+    )
+    await tx.query(`insert into public.benchmarks (user_id, kind, name, value, unit) values ($1, 'custom', 'Plank', 90, 's')`, [client])
+    await tx.query(
+      `insert into public.weekly_plans (client_id, program_id, coach_id, week_start) values ($1, $2, $3, date_trunc('week', now())::date)`,
+      [client, program, coach],
     )
     // The bystander's own records, which must stay.
     await tx.query(`insert into public.coaching_sessions (user_id, title) values ($1, 'Bystander''s')`, [bystander])

@@ -123,9 +123,16 @@ describe('sign-in events', () => {
     expect(reset).toMatchObject({ actor_id: userId, subject_id: userId })
   })
 
-  it('the server records password changes and exports through the same function, and nothing else', async () => {
-    const changed = await theEntry(() => recordAccountEvent(testDb.db, { action: 'password_changed', actorId: userId }), 'password_changed')
-    expect(changed.actor_id).toBe(userId)
+  it('changing the password and signing out elsewhere write one entry each; exports go through the same function, and nothing else', async () => {
+    const signedIn = (await auth.signIn({ email, password: 'Reset-Horse-77' }, request())).setCookies[0]!.split(';')[0]!
+    const changed = await theEntry(
+      () => auth.changePassword({ userId, currentPassword: 'Reset-Horse-77', newPassword: 'Changed-Horse-88' }, request(signedIn)),
+      'password_changed',
+    )
+    expect(changed).toMatchObject({ actor_id: userId, subject_id: userId })
+    expect(JSON.stringify(changed)).not.toMatch(/Horse/)
+    const others = await theEntry(() => auth.signOutOthers(userId, request(signedIn)), 'logout')
+    expect(others.metadata).toEqual({ scope: 'others' })
     await theEntry(() => recordAccountEvent(testDb.db, { action: 'data_export', actorId: userId, metadata: { files: 12 } }), 'data_export')
     await expect(
       service((tx) => tx.query(`select private.record_account_event('tampered', null, null)`)),
