@@ -45,6 +45,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <>
                 <HeaderLink to="/dashboard">Dashboard</HeaderLink>
                 <HeaderLink to="/week">Week</HeaderLink>
+                <HeaderLink to="/progress">Progress</HeaderLink>
                 <HeaderLink to="/action-plans">Plans</HeaderLink>
                 <HeaderLink to="/programs">Programs</HeaderLink>
                 <HeaderLink to="/settings">Settings</HeaderLink>

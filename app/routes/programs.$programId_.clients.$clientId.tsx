@@ -38,6 +38,9 @@ export default function ClientPage() {
         <Link to={`/programs/${programId}/clients/${overview.clientId}/week`} className="text-sm text-brand-700 underline">
           Plan the week
         </Link>
+        <Link to={`/programs/${programId}/clients/${overview.clientId}/progress`} className="text-sm text-brand-700 underline">
+          Progress
+        </Link>
         <Link to={`/programs/${programId}/library`} className="text-sm text-brand-700 underline">
           Assign from the library
         </Link>
