@@ -13,7 +13,8 @@
  *   - record `--records` measures one after another (the first starts today's session);
  *   - `--reads` times each read of a progress page: the weight history (the last 200
  *     values), the session's compliance, 7/30/90-day adherence, current benchmarks, the 1RM
- *     over time; and the same reads as the coach.
+ *     over time, and everything the progress page reads together (clientProgress: weekly
+ *     adherence, benchmarks, a metric against its target, ratings); and the same as the coach.
  * Prints p50/p95 per step and writes bench/results/measures.json.
  */
 import { randomUUID } from 'node:crypto'
@@ -24,6 +25,7 @@ import { openPgliteDriver } from '../lib/db/pglite-driver'
 import { openPostgresDriver } from '../lib/db/postgres-driver'
 import { benchmarkHistory, currentBenchmarks } from '../lib/measures/benchmarks'
 import { clientAdherence, measureHistory, recordMeasure, sessionCompliance } from '../lib/measures/measures'
+import { clientProgress } from '../lib/measures/progress'
 import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
 import { describeMachine, formatTable, loadAverage, log, machineInfo, writeResults } from './support/report'
 import { createScratchDatabase } from './support/server'
@@ -169,6 +171,8 @@ async function runTarget(target: Target): Promise<{ target: Target; seeded: { se
         [`${viewer}: adherence 7/30/90`]: () => clientAdherence(db, { userId, clientId: s.client }),
         [`${viewer}: current benchmarks`]: () => currentBenchmarks(db, { userId, clientId: s.client }),
         [`${viewer}: 1RM over time`]: () => benchmarkHistory(db, { userId, clientId: s.client, kind: 'one_rep_max', exerciseId: s.squatId }),
+        // Everything the progress page reads (lib/measures/progress.ts), together.
+        [`${viewer}: whole progress page`]: () => clientProgress(db, { userId, clientId: s.client }),
       }
     }
     for (const [name, read] of Object.entries({ ...reads('client'), ...reads('coach') })) {
