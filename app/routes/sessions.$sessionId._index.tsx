@@ -1,7 +1,7 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { runningStageOf } from '#lib/coaching/sessions'
-import { measureHistory, sessionCompliance } from '#lib/measures/measures'
+import { measureHistory, sessionCompliance, trainingDetails } from '#lib/measures/measures'
 import { stages } from '#lib/coaching/stages.shared'
 import { Transcript } from '~/components/conversation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -21,19 +21,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const stage = await runningStageOf(context.db, { userId, sessionId })
   if (stage) throw redirect(`/sessions/${sessionId}/stages/${stage}`)
   // What was recorded against the items, every version, and how it stands against the plan.
-  const [measures, compliance] = await Promise.all([
+  const [measures, compliance, training] = await Promise.all([
     measureHistory(context.db, { userId, clientId: null, sessionId, limit: 500 }),
     sessionCompliance(context.db, { userId, sessionId }),
+    trainingDetails(context.db, { userId, sessionId }),
   ])
-  return { measures, compliance }
+  return { measures, compliance, training }
 }
 
 /** A session from a template, or a training session started by recording, opens on its work; any other reads as a record. */
 export default function SessionIndex() {
   const { session } = useSessionData()
-  const { measures, compliance } = useLoaderData<typeof loader>()
+  const { measures, compliance, training } = useLoaderData<typeof loader>()
   return session.templateId !== null || session.items.length > 0 || !session.hasConversation ? (
-    <SessionWork measures={measures} compliance={compliance} />
+    <SessionWork measures={measures} compliance={compliance} training={training} />
   ) : (
     <SessionRecord />
   )

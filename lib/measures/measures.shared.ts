@@ -210,3 +210,33 @@ export function describeMeasureValue(value: MeasureValue | null, unit: string | 
       return value.value
   }
 }
+
+// ─── a training session's details ────────────────────────────────────────────────────
+
+/**
+ * What a person may change about a training session besides its name: its activity type
+ * (with a label for CUSTOM), the day it was done (earlier days within 7 days of the planned
+ * one: a retro log), the time slot every measure in it inherits, and whether it was a
+ * competition (a type and an id, always both). Mark Complete is separate and final.
+ */
+export const trainingDetailsForm = z
+  .object({
+    intent: z.literal('training-details'),
+    activityType: sessionTypeCodeSchema,
+    activityLabel: z.string().trim().max(60, 'Keep the label under 60 characters.').optional().transform((v) => v || null),
+    sessionDate: isoDateSchema,
+    timeSlot: z.union([z.literal(''), timeSlotSchema]).optional().transform((v) => v || null),
+    isCompetition: z.boolean().optional().transform((v) => v ?? false),
+    competitionType: z.string().trim().max(60, 'Keep the competition type under 60 characters.').optional().transform((v) => v || null),
+    competitionId: z.string().trim().max(100, 'Keep the competition id under 100 characters.').optional().transform((v) => v || null),
+  })
+  .superRefine((form, ctx) => {
+    if (form.activityType === 'CUSTOM' && !form.activityLabel) {
+      ctx.addIssue({ code: 'custom', path: ['activityLabel'], message: 'Name your custom activity.' })
+    }
+    if (form.isCompetition && (!form.competitionType || !form.competitionId)) {
+      const missing = !form.competitionType ? 'competitionType' : 'competitionId'
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'A competition needs both its type and its id (such as “Regional bouldering” and “RB-2026-03”).' })
+    }
+  })
+export type TrainingDetailsFormValue = z.output<typeof trainingDetailsForm>

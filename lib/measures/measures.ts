@@ -8,6 +8,7 @@ import {
   type MeasureValue,
   type Modification,
   type RecordMeasureInput,
+  type TrainingDetailsFormValue,
 } from './measures.shared'
 
 /**
@@ -372,4 +373,95 @@ export async function clientAdherence(
     completed: row.completed,
     share: row.due === 0 ? null : row.completed / row.due,
   }))
+}
+
+// ─── a training session's details ────────────────────────────────────────────────────
+
+export interface TrainingDetails {
+  activityType: string
+  activityLabel: string | null
+  sessionDate: string
+  plannedDate: string | null
+  isRetroactive: boolean
+  timeSlot: string | null
+  isCompetition: boolean
+  competitionType: string | null
+  competitionId: string | null
+  /** The activity types the person may choose: the system's and their programs'. */
+  types: { code: string; label: string }[]
+}
+
+/** A session's training details and the activity types to choose from, as the viewer sees them. */
+export async function trainingDetails(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<TrainingDetails | null> {
+  return db.asUser(userId, async (tx) => {
+    const [row] = await tx.query<{
+      activity_type: string
+      activity_label: string | null
+      session_date: string
+      planned_date: string | null
+      is_retroactive: boolean
+      time_slot: string | null
+      is_competition: boolean
+      competition_type: string | null
+      competition_id: string | null
+      program_id: string | null
+    }>(
+      `select activity_type, activity_label, session_date::text, planned_date::text, is_retroactive, time_slot,
+              is_competition, competition_type, competition_id, program_id
+       from public.coaching_sessions where id = $1`,
+      [sessionId],
+    )
+    if (!row) return null
+    const types = await tx.query<{ code: string; label: string }>(
+      `select distinct on (code) code, label from public.session_types
+       where program_id is null or program_id = $1
+       order by code, program_id nulls last
+       limit 100`,
+      [row.program_id],
+    )
+    return {
+      activityType: row.activity_type,
+      activityLabel: row.activity_label,
+      sessionDate: row.session_date,
+      plannedDate: row.planned_date,
+      isRetroactive: row.is_retroactive,
+      timeSlot: row.time_slot,
+      isCompetition: row.is_competition,
+      competitionType: row.competition_type,
+      competitionId: row.competition_id,
+      types,
+    }
+  })
+}
+
+/**
+ * Changes a session's training details as the signed-in person (row-level security decides
+ * who: the client in their own sessions, the coach in those they assigned). The database
+ * checks the rest and says what is wrong: a day outside the retro window, a competition
+ * changed once measures carry it, a completed session.
+ */
+export async function updateTrainingDetails(
+  db: Database,
+  { userId, sessionId, details }: { userId: string; sessionId: string; details: Omit<TrainingDetailsFormValue, 'intent'> },
+): Promise<void> {
+  const rows = await db.asUser(userId, (tx) =>
+    tx.query(
+      `update public.coaching_sessions
+       set activity_type = $2, activity_label = $3, session_date = $4::date, time_slot = $5,
+           is_competition = $6, competition_type = $7, competition_id = $8
+       where id = $1 and completed_at is null
+       returning id`,
+      [
+        sessionId,
+        details.activityType,
+        details.activityType === 'CUSTOM' ? details.activityLabel : null,
+        details.sessionDate,
+        details.timeSlot,
+        details.isCompetition,
+        details.isCompetition ? details.competitionType : null,
+        details.isCompetition ? details.competitionId : null,
+      ],
+    ),
+  )
+  if (rows.length === 0) throw new AppError('not_found', 'This session is complete, or not yours to change.')
 }

@@ -16,6 +16,7 @@ import { acceptInvite, createInvite, createProgram } from '#lib/programs/program
 import { loader as sessionPageLoader } from '../../app/routes/sessions.$sessionId._index'
 import { action as measuresAction } from '../../app/routes/sessions.$sessionId.measures'
 import { action as logAction } from '../../app/routes/log'
+import { action as trainingAction } from '../../app/routes/sessions.$sessionId.training'
 import { CookieJar } from '../support/cookie-jar'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 import { callRoute, type RouteAnswer } from '../support/route-call'
@@ -160,5 +161,33 @@ describe('logging training from the dashboard', () => {
       ),
     )
     expect(row).toEqual({ value_scale: 8, title: expect.stringMatching(/^Fun — /) })
+  })
+})
+
+describe('a training session’s details', () => {
+  const postDetails = (who: Person, form: Record<string, string>) =>
+    callRoute(trainingAction, { url: `${appUrl}/sessions/${sessionId}/training`, form: { intent: 'training-details', ...form }, params: { sessionId }, jar: person[who].jar, auth, db: testDb.db })
+  const today = () => new Date().toISOString().slice(0, 10)
+  const details = async () => ((await page('client')).body as { training: { activityType: string; activityLabel: string | null; timeSlot: string | null; isCompetition: boolean; competitionType: string | null; competitionId: string | null } }).training
+
+  it('refuses a custom activity without a name and half a competition, each on its field, and changes nothing', async () => {
+    const custom = await postDetails('client', { activityType: 'CUSTOM', sessionDate: today() })
+    expect(custom.status).toBe(400)
+    expect(formError(custom)).toContain('Name your custom activity.')
+    const half = await postDetails('client', { activityType: 'POWER', sessionDate: today(), isCompetition: 'on', competitionType: 'Regional bouldering' })
+    expect(half.status).toBe(400)
+    expect(formError(half)).toMatch(/both its type and its id/)
+    expect((await details()).activityType).toBe('FUN')
+  })
+
+  it('another client cannot change them; the client sets the activity and the time of day, but not a competition once measures carry the session’s', async () => {
+    const peer = await postDetails('peer', { activityType: 'POWER', sessionDate: today(), timeSlot: 'morning' })
+    expect(peer.status).toBe(404)
+    // The tests above recorded measures here: they carry the session's (no) competition.
+    const competition = await postDetails('client', { activityType: 'POWER', sessionDate: today(), isCompetition: 'on', competitionType: 'Regional bouldering', competitionId: 'RB-2026-12' })
+    expect([competition.status, formError(competition)]).toEqual([409, expect.stringMatching(/measures already carry this session's competition/)])
+    const saved = await postDetails('client', { activityType: 'POWER', sessionDate: today(), timeSlot: 'evening' })
+    expect([saved.status, formError(saved)]).toEqual([200, ''])
+    expect(await details()).toMatchObject({ activityType: 'POWER', timeSlot: 'evening', isCompetition: false, competitionType: null })
   })
 })

@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, type SubmissionResult } from '@conform-to/react'
 import { Form, useFetcher } from '@remix-run/react'
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { stages } from '#lib/coaching/stages.shared'
 import {
   enduranceIntensityKinds,
@@ -84,13 +84,16 @@ export function TemplateEditor({
   const items = fields.items.getFieldList()
   const includesConversation = fields.includesConversation.value === 'on'
   const suggestions = useFetcher<{ names: string[] }>()
-  const lastPrefix = useRef('')
-  const suggest = (value: string) => {
-    const prefix = value.trim()
-    if (prefix.length < 2 || prefix === lastPrefix.current) return
-    lastPrefix.current = prefix
-    suggestions.load(`/programs/${programId}/library/exercise-names?${new URLSearchParams({ prefix })}`)
-  }
+  // One lookup at a time: a new load would abort the one in flight (which the router reports
+  // as an error), so while one runs the latest prefix waits, and is asked for when it ends.
+  const loadedPrefix = useRef('')
+  const [wantedPrefix, setWantedPrefix] = useState('')
+  useEffect(() => {
+    if (suggestions.state !== 'idle' || wantedPrefix.length < 2 || wantedPrefix === loadedPrefix.current) return
+    loadedPrefix.current = wantedPrefix
+    suggestions.load(`/programs/${programId}/library/exercise-names?${new URLSearchParams({ prefix: wantedPrefix })}`)
+  }, [suggestions, suggestions.state, wantedPrefix, programId])
+  const suggest = (value: string) => setWantedPrefix(value.trim())
 
   return (
     <Form method="post" {...getFormProps(form)} className="flex flex-col gap-6">

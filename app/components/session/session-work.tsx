@@ -5,8 +5,9 @@ import { stageInfo } from '#lib/coaching/stages.shared'
 import { buttonClass } from '~/components/form'
 import { Card } from '~/components/layout'
 import { SessionItems } from '~/components/library/session-items'
-import type { Measure, SessionCompliance } from '#lib/measures/measures'
+import type { Measure, SessionCompliance, TrainingDetails } from '#lib/measures/measures'
 import { RecordMeasures } from './record-measures'
+import { TrainingDetailsForm } from './training-details'
 import { BeginConversationCard, MarkCompleteCard } from './session-status'
 import { useSessionData } from './use-session'
 
@@ -16,7 +17,7 @@ import { useSessionData } from './use-session'
  * it), review (how it went). The mode is only how the page shows the session: it changes
  * nothing, a coach can review an unfinished session, and a completed one opens in any mode.
  */
-export function SessionWork({ measures, compliance }: { measures: Measure[]; compliance: SessionCompliance }) {
+export function SessionWork({ measures, compliance, training }: { measures: Measure[]; compliance: SessionCompliance; training: TrainingDetails | null }) {
   const { session, canComplete, timezone: timeZone, overdue } = useSessionData()
   const [searchParams] = useSearchParams()
   const requested = searchParams.get('mode')
@@ -74,9 +75,16 @@ export function SessionWork({ measures, compliance }: { measures: Measure[]; com
             </Card>
           ) : null}
           {session.items.length > 0 || !session.hasConversation ? (
-            <Card title="Record what you did">
-              <RecordMeasures session={session} measures={measures} compliance={compliance} canRecord={canRecord} />
-            </Card>
+            <>
+              {training ? (
+                <Card title="About this session">
+                  <TrainingDetailsForm sessionId={session.id} details={training} editable={canRecord} />
+                </Card>
+              ) : null}
+              <Card title="Record what you did">
+                <RecordMeasures session={session} measures={measures} compliance={compliance} canRecord={canRecord} />
+              </Card>
+            </>
           ) : (
             <Card title="Work through it">
               <p className="text-sm text-slate-600">Nothing to work through here: this session is the conversation.</p>
