@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { runningStageOf } from '#lib/coaching/sessions'
+import { prescribedWeightsOf } from '#lib/measures/benchmarks'
 import { measureHistory, sessionCompliance, trainingDetails } from '#lib/measures/measures'
 import { stages } from '#lib/coaching/stages.shared'
 import { Transcript } from '~/components/conversation'
@@ -21,20 +22,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const stage = await runningStageOf(context.db, { userId, sessionId })
   if (stage) throw redirect(`/sessions/${sessionId}/stages/${stage}`)
   // What was recorded against the items, every version, and how it stands against the plan.
-  const [measures, compliance, training] = await Promise.all([
+  const [measures, compliance, training, weights] = await Promise.all([
     measureHistory(context.db, { userId, clientId: null, sessionId, limit: 500 }),
     sessionCompliance(context.db, { userId, sessionId }),
     trainingDetails(context.db, { userId, sessionId }),
+    prescribedWeightsOf(context.db, { userId, sessionId }),
   ])
-  return { measures, compliance, training }
+  return { measures, compliance, training, weights }
 }
 
 /** A session from a template, or a training session started by recording, opens on its work; any other reads as a record. */
 export default function SessionIndex() {
   const { session } = useSessionData()
-  const { measures, compliance, training } = useLoaderData<typeof loader>()
+  const { measures, compliance, training, weights } = useLoaderData<typeof loader>()
   return session.templateId !== null || session.items.length > 0 || !session.hasConversation ? (
-    <SessionWork measures={measures} compliance={compliance} training={training} />
+    <SessionWork measures={measures} compliance={compliance} training={training} weights={weights} />
   ) : (
     <SessionRecord />
   )

@@ -162,3 +162,25 @@ export async function prescribedWeightFor(
   const oneRepMax = await currentOneRepMax(db, { userId, clientId, exerciseId })
   return prescribedWeight({ percent, oneRepMax, exerciseName })
 }
+
+/**
+ * For each item of a session prescribed as a % of 1RM, the weight that is in kilograms from
+ * the client's current 1RM for its exercise (or that there is no 1RM yet), by item key —
+ * what the session page shows under the prescription, to the client and their coach.
+ */
+export async function prescribedWeightsOf(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<Record<string, string>> {
+  const [session] = await db.asUser(userId, (tx) =>
+    tx.query<{ user_id: string; items: unknown }>('select user_id, items from public.coaching_sessions where id = $1', [sessionId]),
+  )
+  if (!session || !Array.isArray(session.items)) return {}
+  const wanted = (session.items as { key?: string; exercise?: { id?: string; name?: string } | null; prescription?: { type?: string; intensity?: { kind?: string; value?: number } | null } | null }[]).flatMap(
+    (item) =>
+      item.key && item.exercise?.id && item.exercise.name && item.prescription?.type === 'strength' && item.prescription.intensity?.kind === 'percent_1rm' && typeof item.prescription.intensity.value === 'number'
+        ? [{ key: item.key, exerciseId: item.exercise.id, exerciseName: item.exercise.name, percent: item.prescription.intensity.value }]
+        : [],
+  )
+  const entries = await Promise.all(
+    wanted.map(async (item) => [item.key, (await prescribedWeightFor(db, { userId, clientId: session.user_id, exerciseId: item.exerciseId, exerciseName: item.exerciseName, percent: item.percent })).text] as const),
+  )
+  return Object.fromEntries(entries)
+}

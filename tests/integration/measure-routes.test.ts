@@ -191,3 +191,34 @@ describe('a training session’s details', () => {
     expect(await details()).toMatchObject({ activityType: 'POWER', timeSlot: 'evening', isCompetition: false, competitionType: null })
   })
 })
+
+describe('a prescription as a % of 1RM', () => {
+  it('shows the client the weight from their current 1RM, and says so when there is none yet', async () => {
+    const [setup] = await testDb.db.asService((tx) =>
+      tx.query<{ program_id: string; exercise_id: string; exercise_name: string }>(
+        `select (select program_id from public.coaching_sessions where id = $1) as program_id, e.id as exercise_id, e.name as exercise_name
+         from public.exercises e where e.program_id is null order by lower(e.name) limit 1`,
+        [sessionId],
+      ),
+    )
+    const key = randomUUID()
+    const [template] = await testDb.db.asService((tx) =>
+      tx.query<{ id: string }>(`insert into public.session_templates (program_id, title) values ($1, 'Heavy day') returning id`, [setup!.program_id]),
+    )
+    await testDb.db.asService((tx) =>
+      tx.query(
+        `insert into public.template_items (template_id, program_id, key, position, kind, title, exercise_id, prescription)
+         values ($1, $2, $3, 0, 'exercise', 'Main lift', $4, $5::jsonb)`,
+        [template!.id, setup!.program_id, key, setup!.exercise_id, JSON.stringify({ type: 'strength', sets: 3, reps: 5, intensity: { kind: 'percent_1rm', value: 75 }, restSeconds: null, tempo: null })],
+      ),
+    )
+    const [heavy] = await assignTemplate(testDb.db, { userId: person.coach.id, templateId: template!.id, clientIds: [person.client.id], dueOn: new Date().toISOString().slice(0, 10) })
+    const weights = async (who: Person) => ((await page(who, heavy)).body as { weights: Record<string, string> }).weights
+    expect(await weights('client')).toEqual({ [key]: `75 % of 1RM — no 1RM for ${setup!.exercise_name} yet: record one to see the weight.` })
+    await testDb.db.asService((tx) =>
+      tx.query(`insert into public.benchmarks (user_id, kind, exercise_id, value, unit) values ($1, 'one_rep_max', $2, 101, 'kg')`, [person.client.id, setup!.exercise_id]),
+    )
+    // 75 % of 101 kg is 75.75 kg: to the nearest 0.5 kg, what plates make.
+    expect(await weights('client')).toEqual({ [key]: '75 % of 1RM = 76 kg (1RM 101 kg)' })
+  })
+})

@@ -6,7 +6,16 @@ import { countOf } from '#lib/words.shared'
  * its instructions, prescription and what to measure. The template editor's preview uses
  * the same component, so the coach sees exactly this.
  */
-export function SessionItems({ items, emptyText = 'This session has no items.' }: { items: SessionItem[]; emptyText?: string }) {
+export function SessionItems({
+  items,
+  emptyText = 'This session has no items.',
+  weights = {},
+}: {
+  items: SessionItem[]
+  emptyText?: string
+  /** By item key: a "% of 1RM" prescription in kilograms from the client's current 1RM, or why not. */
+  weights?: Record<string, string>
+}) {
   if (items.length === 0) return <p className="text-sm text-slate-600">{emptyText}</p>
   return (
     <ol className="flex flex-col gap-3">
@@ -20,6 +29,7 @@ export function SessionItems({ items, emptyText = 'This session has no items.' }
           </div>
           {item.exercise ? <p className="text-sm text-slate-700">{item.exercise.name}</p> : null}
           {item.prescription ? <p className="mt-1 text-sm font-medium text-slate-800">{describePrescription(item.prescription)}</p> : null}
+          {weights[item.key] ? <p className="mt-1 text-sm text-slate-700">{weights[item.key]}</p> : null}
           {item.instructions ? <p className="mt-1 whitespace-pre-wrap text-sm text-slate-700">{item.instructions}</p> : null}
           {item.metrics.length > 0 ? (
             <div className="mt-2">

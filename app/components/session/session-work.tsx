@@ -17,7 +17,18 @@ import { useSessionData } from './use-session'
  * it), review (how it went). The mode is only how the page shows the session: it changes
  * nothing, a coach can review an unfinished session, and a completed one opens in any mode.
  */
-export function SessionWork({ measures, compliance, training }: { measures: Measure[]; compliance: SessionCompliance; training: TrainingDetails | null }) {
+export function SessionWork({
+  measures,
+  compliance,
+  training,
+  weights,
+}: {
+  measures: Measure[]
+  compliance: SessionCompliance
+  training: TrainingDetails | null
+  /** "% of 1RM" prescriptions in kilograms, by item key. */
+  weights: Record<string, string>
+}) {
   const { session, canComplete, timezone: timeZone, overdue } = useSessionData()
   const [searchParams] = useSearchParams()
   const requested = searchParams.get('mode')
@@ -62,7 +73,7 @@ export function SessionWork({ measures, compliance, training }: { measures: Meas
 
       {mode === 'planning' ? (
         <Card title="What is planned">
-          <SessionItems items={session.items} emptyText={session.hasConversation ? 'This session is the coaching conversation only.' : 'This session has no items.'} />
+          <SessionItems items={session.items} weights={weights} emptyText={session.hasConversation ? 'This session is the coaching conversation only.' : 'This session has no items.'} />
           {session.hasConversation ? <p className="mt-3 text-sm text-slate-600">Then the five-stage coaching conversation.</p> : null}
         </Card>
       ) : null}
@@ -71,7 +82,7 @@ export function SessionWork({ measures, compliance, training }: { measures: Meas
         <>
           {session.items.length > 0 ? (
             <Card title="Work through it">
-              <SessionItems items={session.items} />
+              <SessionItems items={session.items} weights={weights} />
             </Card>
           ) : null}
           {session.items.length > 0 || !session.hasConversation ? (
