@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { formatDate } from '#lib/dates.shared'
 import { getProfile } from '#lib/profiles'
 import { programPageForm } from '#lib/programs/program-forms.shared'
-import { createInvite, getProgram, leaveProgram, removeClient, withdrawInvite } from '#lib/programs/programs'
+import { addSessionType, createInvite, getProgram, leaveProgram, removeClient, removeSessionType, setDailySessionCap, trainingSettings, withdrawInvite } from '#lib/programs/programs'
 import { useSchemaForm } from '~/components/conform'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
@@ -16,9 +16,13 @@ import { orNotFound, requireIdParam } from '~/utils/http'
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const programId = requireIdParam(params.programId)
-  const [program, profile] = await Promise.all([orNotFound(getProgram(context.db, { userId, programId })), getProfile(context.db, { userId })])
+  const [program, profile, training] = await Promise.all([
+    orNotFound(getProgram(context.db, { userId, programId })),
+    getProfile(context.db, { userId }),
+    trainingSettings(context.db, { userId, programId }),
+  ])
   // Dates in the person's own time zone, the same on the server and in the browser.
-  return { program, userId, timezone: profile?.timezone ?? 'UTC' }
+  return { program, userId, training, timezone: profile?.timezone ?? 'UTC' }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -43,6 +47,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case 'leave':
         await leaveProgram(context.db, { userId, programId })
         return redirect('/programs')
+      case 'daily-cap':
+        await setDailySessionCap(context.db, { userId, programId, cap: input.dailySessionCap })
+        return { ok: true as const, kind: 'message' as const, message: `Clients can now start up to ${input.dailySessionCap} training sessions a day.` }
+      case 'add-session-type':
+        await addSessionType(context.db, { userId, programId, label: input.label })
+        return { ok: true as const, kind: 'message' as const, message: `“${input.label}” is now an activity your clients can choose.` }
+      case 'remove-session-type':
+        await removeSessionType(context.db, { userId, typeId: input.typeId })
+        return { ok: true as const, kind: 'message' as const, message: 'Activity removed. Sessions that used it keep it.' }
     }
   } catch (error) {
     return submissionFailure(submission, error)
@@ -50,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Program() {
-  const { program, userId, timezone } = useLoaderData<typeof loader>()
+  const { program, userId, training, timezone } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const [searchParams] = useSearchParams()
@@ -116,6 +129,66 @@ export default function Program() {
               ))}
             </ul>
           )}
+        </Card>
+      ) : null}
+
+      {training ? (
+        <Card title="Training settings">
+          <div className="flex flex-col gap-4 text-sm">
+            <Form method="post" className="flex flex-wrap items-end gap-3">
+              <input type="hidden" name="intent" value="daily-cap" />
+              <div className="w-48">
+                <TextField
+                  label="Training sessions a client may start a day"
+                  name="dailySessionCap"
+                  type="number"
+                  min={1}
+                  max={20}
+                  defaultValue={training.dailySessionCap}
+                  errors={failure?.initialValue?.intent === 'daily-cap' ? (failure.error?.dailySessionCap ?? undefined) : undefined}
+                />
+              </div>
+              <SubmitButton variant="secondary" pending={busyIntent === 'daily-cap'} pendingText="Saving…">
+                Save
+              </SubmitButton>
+            </Form>
+            <div>
+              <p className="mb-2 font-medium text-slate-800">Your program’s own activities</p>
+              {training.sessionTypes.length === 0 ? (
+                <p className="text-slate-600">None yet: clients choose from the usual ones (fun, power, endurance, a competition…).</p>
+              ) : (
+                <ul className="mb-2 flex flex-wrap gap-2">
+                  {training.sessionTypes.map((type) => (
+                    <li key={type.id} className="flex items-center gap-2 rounded-full bg-slate-100 px-3 py-1">
+                      {type.label}
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="remove-session-type" />
+                        <input type="hidden" name="typeId" value={type.id} />
+                        <button type="submit" className="text-red-700 underline" aria-label={`Remove the activity ${type.label}`}>
+                          Remove
+                        </button>
+                      </Form>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <Form method="post" className="flex flex-wrap items-end gap-3">
+                <input type="hidden" name="intent" value="add-session-type" />
+                <div className="w-64">
+                  <TextField
+                    label="New activity"
+                    name="label"
+                    maxLength={60}
+                    placeholder="Hangboard"
+                    errors={failure?.initialValue?.intent === 'add-session-type' ? (failure.error?.label ?? undefined) : undefined}
+                  />
+                </div>
+                <SubmitButton variant="secondary" pending={busyIntent === 'add-session-type'} pendingText="Adding…">
+                  Add activity
+                </SubmitButton>
+              </Form>
+            </div>
+          </div>
         </Card>
       ) : null}
 

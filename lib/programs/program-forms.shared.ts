@@ -27,12 +27,36 @@ export const createProgramForm = z.object({ name: programNameSchema })
 
 const memberId = z.uuid('Not found')
 
-/** Everything the program page can send: an invite, withdrawing one, removing a client, leaving. */
+/** A program's own activity type: a code the database accepts and the label people see. */
+export const sessionTypeForm = z.object({
+  intent: z.literal('add-session-type'),
+  label: z.string({ error: 'Name the activity.' }).trim().min(1, 'Name the activity.').max(60, 'Keep the name under 60 characters.'),
+})
+
+/** The activity type's code from its label: "Tension board" → TENSION_BOARD. */
+export function sessionTypeCode(label: string): string {
+  const code = label
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase()
+    .slice(0, 40)
+  return /^[A-Z]/.test(code) ? code : `T_${code}`.slice(0, 40)
+}
+
+/** Everything the program page can send: an invite, withdrawing one, removing a client, leaving, the training settings. */
 export const programPageForm = z.discriminatedUnion('intent', [
   inviteSchema.extend({ intent: z.literal('invite') }),
   z.object({ intent: z.literal('withdraw-invite'), inviteId: memberId }),
   z.object({ intent: z.literal('remove-client'), clientId: memberId }),
   z.object({ intent: z.literal('leave') }),
+  z.object({
+    intent: z.literal('daily-cap'),
+    dailySessionCap: z.number({ error: 'Give a number of sessions from 1 to 20.' }).int('Give a whole number of sessions.').min(1, 'At least 1 session a day.').max(20, 'At most 20 sessions a day.'),
+  }),
+  sessionTypeForm,
+  z.object({ intent: z.literal('remove-session-type'), typeId: memberId }),
 ])
 
 /** Accepting an invite: one button; the token is in the link. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Database } from '../db/database'
 import { AppError } from '../errors'
-import { inviteSchema, programNameSchema } from './program-forms.shared'
+import { inviteSchema, programNameSchema, sessionTypeCode } from './program-forms.shared'
 
 /**
  * Programs: a coach's practice or team, its members, and the invite links that bring
@@ -269,4 +269,53 @@ export async function removeClient(
     ),
   )
   if (rows.length === 0) throw new AppError('not_found', 'That client is not in this program.')
+}
+
+// ─── training settings ───────────────────────────────────────────────────────────────
+
+export interface TrainingSettings {
+  /** How many training sessions a client may start a day (the database enforces it). */
+  dailySessionCap: number
+  /** The program's own activity types, besides the system's. */
+  sessionTypes: { id: string; code: string; label: string }[]
+}
+
+/** A program's training settings, for its coaches. */
+export async function trainingSettings(db: Database, { userId, programId }: { userId: string; programId: string }): Promise<TrainingSettings | null> {
+  return db.asUser(userId, async (tx) => {
+    const [program] = await tx.query<{ daily_session_cap: number }>(
+      `select p.daily_session_cap from public.programs p
+       where p.id = $1 and p.id in (select private.my_coached_program_ids())`,
+      [programId],
+    )
+    if (!program) return null
+    const types = await tx.query<{ id: string; code: string; label: string }>(
+      'select id, code, label from public.session_types where program_id = $1 order by lower(label) limit 100',
+      [programId],
+    )
+    return { dailySessionCap: program.daily_session_cap, sessionTypes: types }
+  })
+}
+
+export async function setDailySessionCap(db: Database, { userId, programId, cap }: { userId: string; programId: string; cap: number }): Promise<void> {
+  const rows = await db.asUser(userId, (tx) => tx.query('update public.programs set daily_session_cap = $2 where id = $1 returning id', [programId, cap]))
+  if (rows.length === 0) throw new AppError('not_found', 'Only this program’s coaches change its training settings.')
+}
+
+/** Adds an activity type of the program's own; its code comes from the label. */
+export async function addSessionType(db: Database, { userId, programId, label }: { userId: string; programId: string; label: string }): Promise<void> {
+  const code = sessionTypeCode(label)
+  await db
+    .asUser(userId, (tx) => tx.query('insert into public.session_types (program_id, code, label) values ($1, $2, $3)', [programId, code, label]))
+    .catch((error: unknown) => {
+      if (error instanceof AppError && error.kind === 'conflict') {
+        throw new AppError('conflict', `There is already an activity called that (${code}).`, { label: ['There is already an activity called that.'] })
+      }
+      throw error
+    })
+}
+
+export async function removeSessionType(db: Database, { userId, typeId }: { userId: string; typeId: string }): Promise<void> {
+  const rows = await db.asUser(userId, (tx) => tx.query('delete from public.session_types where id = $1 and program_id is not null returning id', [typeId]))
+  if (rows.length === 0) throw new AppError('not_found', 'That activity type is not one of this program’s.')
 }
