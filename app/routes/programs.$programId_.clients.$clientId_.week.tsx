@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { formatDate, isoDateInZone } from '#lib/dates.shared'
 import { coachedProgram, templateChoices } from '#lib/library/templates'
 import { archivePlan, copyWeekForward, getWeek, savePlan } from '#lib/weekly/plans'
+import { editWeeklyReview, getWeeklyReview, releaseWeeklyReview } from '#lib/weekly/review'
 import { addDays, rowOf, weekPageForm, weekStartSchema, weeklyPlanStatusLabels } from '#lib/weekly/weeks.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, Notice, SubmitButton } from '~/components/form'
@@ -10,6 +11,7 @@ import { Card, PageHeader } from '~/components/layout'
 import { WeekDays } from '~/components/week/week-days'
 import { WeekNav } from '~/components/week/week-nav'
 import { WeekPlanEditor } from '~/components/week/week-plan-editor'
+import { WeeklyReviewCoachCard } from '~/components/week/weekly-review'
 import { requireUserId } from '~/utils/auth.server'
 import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 import { invariantResponse, requireIdParam } from '~/utils/http'
@@ -28,7 +30,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     templateChoices(context.db, { userId, programId }),
   ])
   invariantResponse(program && week, 'Not found', { status: 404 })
-  return { program, week, templates, today: isoDateInZone(new Date(), week.timezone) }
+  const review = await getWeeklyReview(context.db, { userId, clientId, weekStart: week.weekStart })
+  return { program, week, templates, review, today: isoDateInZone(new Date(), week.timezone) }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -59,6 +62,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return { ok: true as const, intent: input.intent, message: 'Plan archived. Its sessions not yet done were cancelled; it stays in the history.' }
       case 'seen':
         throw data('Only the client marks their plan as seen.', { status: 403 })
+      case 'edit-review':
+        await editWeeklyReview(context.db, { userId, reviewId: input.reviewId, words: { fatigueAnalysis: input.fatigueAnalysis, patterns: input.patterns, suggestions: input.suggestions } })
+        return { ok: true as const, intent: input.intent, message: 'Review saved. It stays yours until you release it.' }
+      case 'release-review':
+        await releaseWeeklyReview(context.db, { userId, reviewId: input.reviewId })
+        return { ok: true as const, intent: input.intent, message: 'Review released: the client sees it on their week page.' }
     }
   } catch (error) {
     return submissionFailure(submission, error)
@@ -66,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ClientWeek() {
-  const { program, week, templates, today } = useLoaderData<typeof loader>()
+  const { program, week, templates, review, today } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
@@ -92,7 +101,7 @@ export default function ClientWeek() {
           ) : null}
         </Notice>
       ) : null}
-      {failure && failedIntent !== 'save-plan' ? <FormError>{failure.error?.['']?.join(' ')}</FormError> : null}
+      {failure && failedIntent !== 'save-plan' && failedIntent !== 'edit-review' ? <FormError>{failure.error?.['']?.join(' ')}</FormError> : null}
 
       <Card title={plan ? `${weeklyPlanStatusLabels[plan.status]} · version ${plan.version}` : 'No plan yet'}>
         {plan ? (
@@ -101,6 +110,8 @@ export default function ClientWeek() {
           <p className="text-sm text-slate-600">Nothing is planned for {week.clientName} this week. Write the week below, or copy last week’s.</p>
         )}
       </Card>
+
+      {review ? <WeeklyReviewCoachCard key={`${review.id}-${String(review.editedAt)}`} review={review} lastResult={failedIntent === 'edit-review' ? failure : null} busyIntent={busyIntent} /> : null}
 
       <Card title={plan ? 'Change the week' : 'Plan the week'}>
         <WeekPlanEditor

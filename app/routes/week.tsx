@@ -3,11 +3,13 @@ import { useFetcher, useLoaderData } from '@remix-run/react'
 import { useEffect } from 'react'
 import { isoDateInZone } from '#lib/dates.shared'
 import { getWeek, markPlanSeen } from '#lib/weekly/plans'
+import { getWeeklyReview } from '#lib/weekly/review'
 import { weekPageForm, weekStartSchema } from '#lib/weekly/weeks.shared'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { WeekDays } from '~/components/week/week-days'
 import { WeekNav } from '~/components/week/week-nav'
+import { WeeklyReviewView } from '~/components/week/weekly-review'
 import { requireUserId } from '~/utils/auth.server'
 import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 import { invariantResponse } from '~/utils/http'
@@ -20,7 +22,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (parsed && !parsed.success) throw data('That is not the start of a week. Weeks start on a Monday, like ?start=2026-12-07.', { status: 400 })
   const week = await getWeek(context.db, { userId, clientId: userId, weekStart: parsed?.data ?? null })
   invariantResponse(week, 'Not found', { status: 404 })
-  return { week, today: isoDateInZone(new Date(), week.timezone) }
+  // The review shows once the coach released it (or at once for a client with no program): the database decides.
+  const review = await getWeeklyReview(context.db, { userId, clientId: userId, weekStart: week.weekStart })
+  return { week, review, today: isoDateInZone(new Date(), week.timezone) }
 }
 
 /** Opening the plan marks it seen, so the coach's next change makes a new version. */
@@ -38,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Week() {
-  const { week, today } = useLoaderData<typeof loader>()
+  const { week, review, today } = useLoaderData<typeof loader>()
   const seen = useFetcher()
   const plan = week.plan
   const unseenId = plan && !plan.seenAt && plan.status === 'active' ? plan.id : null
@@ -51,6 +55,11 @@ export default function Week() {
       <PageHeader title="Your week">
         <WeekNav weekStart={week.weekStart} basePath="/week" />
       </PageHeader>
+      {review ? (
+        <Card title="Your weekly review">
+          <WeeklyReviewView review={review} />
+        </Card>
+      ) : null}
       {plan ? (
         <Card title={plan.status === 'completed' ? 'How the week went' : 'Planned by your coach'}>
           {plan.note ? <p className="mb-4 whitespace-pre-line text-sm text-slate-800">{plan.note}</p> : null}

@@ -25,7 +25,7 @@ async function main() {
   const db = await openMigratedDatabase(env, (line) => console.log(`  ${line}`))
   const auth = createAuthBackend(env, db, resolveSessionSecret(env))
   // Background and scheduled jobs run in this process unless a separate worker does them (JOB_WORKER=off).
-  const queue = openJobQueue(db, { log: (line) => console.log(line) })
+  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env) })
   if (env.JOB_WORKER === 'on') await queue.startWorker()
 
   const development = env.NODE_ENV === 'development'

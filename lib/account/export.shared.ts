@@ -178,6 +178,22 @@ export const weeklyPlanItemSchema = z.object({
   session_id: id.nullable(),
 })
 
+export const weeklyReviewSchema = z.object({
+  id,
+  client_id: id,
+  program_id: id.nullable(),
+  week_start: date,
+  adherence: z.number().nullable(),
+  volume: json,
+  fatigue_analysis: z.string(),
+  patterns: z.array(z.string()),
+  suggestions: z.array(z.object({ suggestion: z.string(), reasoning: z.string() })),
+  disclaimer: z.string(),
+  written_by: z.enum(['model', 'numbers']),
+  generated_at: timestamp,
+  released_at: timestamp.nullable(),
+})
+
 export const templateSchema = z.object({
   id,
   program_id: id,
@@ -246,6 +262,7 @@ export const exportFiles = {
   'benchmarks.json': z.array(benchmarkSchema),
   'weekly-plans.json': z.array(weeklyPlanSchema),
   'weekly-plan-items.json': z.array(weeklyPlanItemSchema),
+  'weekly-reviews.json': z.array(weeklyReviewSchema),
   'templates.json': z.array(templateSchema),
   'template-items.json': z.array(templateItemSchema),
   'tags.json': z.array(tagSchema),

@@ -83,6 +83,12 @@ const fileQueries: Record<Exclude<ExportFileName, 'profile.json' | 'activity.jso
     from public.weekly_plan_items i
     where i.plan_id in (select w.id from public.weekly_plans w where w.client_id = $1 or w.coach_id = $1)
     order by i.plan_id, i.position`,
+  // A client's reviews they can read (released, or with no program).
+  'weekly-reviews.json': `
+    select r.id, r.client_id, r.program_id, r.week_start, r.adherence::float8 as adherence, r.volume, r.fatigue_analysis,
+           r.patterns, r.suggestions, r.disclaimer, r.written_by, r.generated_at, r.released_at
+    from public.weekly_reviews r where r.client_id = $1
+    order by r.week_start, r.id`,
   'templates.json': `
     select t.id, t.program_id, t.title, t.description, t.includes_conversation, t.stage_prompts, t.is_public,
            t.created_at, t.updated_at

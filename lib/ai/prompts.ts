@@ -88,6 +88,6 @@ export function fillTemplate(template: string, values: Record<string, string>): 
  * summary's cache key, so editing any of these prompts regenerates summaries.
  */
 export function promptSetVersion(): string {
-  const names = ['system.md', ...stages.map((stage) => stage.promptFile), 'extract-fields.md', 'summary.md', 'action-plans.md']
+  const names = ['system.md', ...stages.map((stage) => stage.promptFile), 'extract-fields.md', 'summary.md', 'action-plans.md', 'weekly-review.md']
   return names.map((name) => `${name}@${loadPrompt(name).version}`).join(',')
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { pruneAuditLog } from '../audit/retention'
 import { pruneSignInState } from '../auth/housekeeping'
+import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
 import { completePastWeeks } from '../weekly/plans'
+import { writeDueReviews } from '../weekly/review'
 
 /**
  * The background and scheduled jobs, one entry each: the queue it runs on (declared in a
@@ -15,6 +17,8 @@ import { completePastWeeks } from '../weekly/plans'
 
 export interface JobDependencies {
   db: Database
+  /** The model, when one is configured; jobs that write words fall back to the numbers without it. */
+  ai: ChatModel | null
   log: (line: string) => void
 }
 
@@ -89,5 +93,22 @@ export const auditRetention = defineJob({
   },
 })
 
+/**
+ * Weekly reviews (issue 13): every client with a logged session in a week that has ended
+ * where they live gets that week's review, once per inputs. A failed model call fails the
+ * job before anything is written; it is retried with backoff and, after the last try,
+ * kept as failed where `npm run jobs` shows it.
+ */
+export const weeklyReviewsJob = defineJob({
+  name: 'weekly-reviews',
+  data: z.object({}),
+  retry: { limit: 3, delaySeconds: 120 },
+  expireInSeconds: 1800,
+  schedule: '25 * * * *', // hourly: a week ends at midnight in each client's own zone
+  async run({ db, ai }) {
+    return writeDueReviews({ db, ai })
+  },
+})
+
 /** Every job the worker runs. */
-export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention]
+export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention, weeklyReviewsJob]

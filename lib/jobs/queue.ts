@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import PgBoss from 'pg-boss'
+import type { ChatModel } from '../ai/model'
 import type { Database, Tx } from '../db/database'
 import { StartupError } from '../errors'
 import { jobs as allJobs, type Job, type JobDependencies } from './definitions'
@@ -80,7 +81,17 @@ async function execute(tx: Tx, text: string, values: unknown[] | undefined): Pro
 
 export function openJobQueue(
   db: Database,
-  { log = () => {}, jobs = allJobs }: { log?: (line: string) => void; /** The jobs this worker runs (all of them by default). */ jobs?: readonly Job[] } = {},
+  {
+    log = () => {},
+    jobs = allJobs,
+    ai = null,
+  }: {
+    log?: (line: string) => void
+    /** The jobs this worker runs (all of them by default). */
+    jobs?: readonly Job[]
+    /** The model for jobs that write words (the weekly review); none: they use the numbers alone. */
+    ai?: ChatModel | null
+  } = {},
 ): JobQueue {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => db.asService((tx) => execute(tx, text, values)) },
@@ -132,7 +143,7 @@ export function openJobQueue(
     },
     async startWorker({ pollingIntervalSeconds = 2 } = {}) {
       await start()
-      const deps: JobDependencies = { db, log }
+      const deps: JobDependencies = { db, ai, log }
       for (const job of jobs) {
         await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds }, async ([item]) => {
           if (!item) return

@@ -1,6 +1,7 @@
 // `npm run worker`: runs the background and scheduled jobs alone, for deployments with
 // several web processes started with JOB_WORKER=off. On the embedded database the web
 // process owns the data folder, so there the web process runs the jobs (the default).
+import { getChatModel } from '../ai/model'
 import { openMigratedDatabase } from '../db/open'
 import { parseEnv } from '../env'
 import { StartupError } from '../errors'
@@ -9,7 +10,7 @@ import { openJobQueue } from './queue'
 try {
   const env = parseEnv(process.env)
   const db = await openMigratedDatabase(env, (line) => console.log(line))
-  const queue = openJobQueue(db, { log: (line) => console.log(line) })
+  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env) })
   await queue.startWorker()
   console.log('The job worker is running; Ctrl+C stops it.')
   const stop = () => {

@@ -103,7 +103,30 @@ export function rowOf(item: { day: string; title: string; instructions: string; 
   }
 }
 
+/** The coach's edit of a review's words (never its numbers): a pattern per line, each suggestion with its reasoning. */
+export const reviewEditForm = z.object({
+  intent: z.literal('edit-review'),
+  reviewId: z.uuid(),
+  fatigueAnalysis: z.string({ error: 'Write the fatigue analysis.' }).trim().min(1, 'Write the fatigue analysis.').max(1500, 'Keep it under 1,500 characters.'),
+  patterns: z
+    .string()
+    .optional()
+    .transform((text) => (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean))
+    .pipe(z.array(z.string().max(300, 'Keep each pattern under 300 characters.')).max(5, 'At most 5 patterns.')),
+  suggestions: z
+    .array(
+      z.object({
+        suggestion: z.string({ error: 'Write the suggestion.' }).trim().min(1, 'Write the suggestion.').max(300, 'Keep it under 300 characters.'),
+        reasoning: z.string({ error: 'Every suggestion needs its reasoning.' }).trim().min(1, 'Every suggestion needs its reasoning.').max(500, 'Keep it under 500 characters.'),
+      }),
+    )
+    .min(1, 'Keep at least one suggestion.')
+    .max(3, 'At most 3 suggestions.'),
+})
+
 export const weekPageForm = z.discriminatedUnion('intent', [
+  reviewEditForm,
+  z.object({ intent: z.literal('release-review'), reviewId: z.uuid() }),
   weekPlanForm,
   z.object({ intent: z.literal('copy-forward'), weekStart: weekStartSchema }),
   z.object({ intent: z.literal('archive'), planId: z.uuid() }),

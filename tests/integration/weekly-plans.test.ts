@@ -386,6 +386,42 @@ describe('through the pages', () => {
   })
 })
 
+describe('the weekly review through the pages', () => {
+  it('the coach edits the words (a suggestion without its reasoning refused on its field) and releases it; only then the client’s week page shows it', async () => {
+    const appUrl = 'http://stagecoach.test'
+    const auth = createBuiltInAuth(testDb.db, { secret: 'weekly-review-pages-secret-0123456789', secure: false }, { appUrl, mailer: null })
+    const jars = {} as Record<'coach' | 'client', { id: string; jar: CookieJar }>
+    for (const who of ['coach', 'client'] as const) {
+      const signedUp = await auth.signUp({ email: `review-${who}-${randomUUID().slice(0, 8)}@example.test`, password: 'Correct-Horse-42', displayName: who }, { cookieHeader: null, ipAddress: '203.0.113.7' })
+      jars[who] = { id: signedUp.userId, jar: new CookieJar().apply(signedUp.setCookies) }
+    }
+    const reviewProgram = await createProgram(testDb.db, { userId: jars.coach.id, name: 'Reviews' })
+    await join(jars.client.id, reviewProgram)
+    const week = nextWeek()
+    const [review] = await testDb.db.asService((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.weekly_reviews (client_id, program_id, week_start, adherence, volume, fatigue_analysis, suggestions, disclaimer, written_by, inputs_hash)
+         values ($1, $2, $3, 0.5, '{"strengthKg": 1100, "sets": 2, "endurance": [], "loggedSessions": 2, "averageRpe": 8}', 'Drafted.', '[{"suggestion": "Rest", "reasoning": "Effort 8"}]', 'General information.', 'numbers', repeat('b', 64))
+         returning id`,
+        [jars.client.id, reviewProgram, week],
+      ),
+    )
+    const coachPost = (form: Record<string, string>) =>
+      callRoute(coachWeekAction, { url: `${appUrl}/programs/${reviewProgram}/clients/${jars.client.id}/week?start=${week}`, form, params: { programId: reviewProgram, clientId: jars.client.id }, jar: jars.coach.jar, auth, db: testDb.db })
+    const clientWeek = async () => ((await callRoute(clientWeekLoader, { url: `${appUrl}/week?start=${week}`, jar: jars.client.jar, auth, db: testDb.db })).body as { review: { fatigueAnalysis: string } | null }).review
+
+    expect(await clientWeek()).toBeNull()
+    const missing = await coachPost({ intent: 'edit-review', reviewId: review!.id, fatigueAnalysis: 'A solid week.', 'suggestions[0].suggestion': 'Rest the knee', 'suggestions[0].reasoning': '' })
+    expect(missing.status).toBe(400)
+    expect((missing.body as { result: { error: Record<string, string[]> } }).result.error['suggestions[0].reasoning']).toEqual(['Every suggestion needs its reasoning.'])
+    const edited = await coachPost({ intent: 'edit-review', reviewId: review!.id, fatigueAnalysis: 'A solid week.', patterns: 'Strength went well\nThe knee needs rest', 'suggestions[0].suggestion': 'Rest the knee', 'suggestions[0].reasoning': 'You said it was sore.' })
+    expect(edited.status).toBe(200)
+    expect(await clientWeek()).toBeNull()
+    expect((await coachPost({ intent: 'release-review', reviewId: review!.id })).status).toBe(200)
+    expect(await clientWeek()).toMatchObject({ fatigueAnalysis: 'A solid week.', patterns: ['Strength went well', 'The knee needs rest'] })
+  })
+})
+
 /** A loader's thrown data()/Response as a status, for pages that answer 4xx by throwing. */
 async function caughtResponse(answer: Promise<RouteAnswer>): Promise<{ status: number }> {
   try {
