@@ -25,6 +25,11 @@ declare module '@remix-run/node' {
      * Database.readUnit): called once the loaders are done, before rendering.
      */
     finishReads?(): Promise<void>
+    /**
+     * Aborts when the browser goes away before the response is written (Stop in the chat);
+     * held by the server, so it fires reliably. Absent outside the server (route tests).
+     */
+    browserGone?: AbortSignal
   }
 }
 

@@ -45,8 +45,8 @@ async function chatTurn({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.success) return errorLine(parsed.error.issues[0]?.message ?? 'That message could not be read.', 400)
   const { stage, ...input } = parsed.data
 
-  // The browser's Stop aborts its request; request.signal then aborts the model call too.
-  const events = runTurn({ db: context.db, ai: context.ai }, { userId, sessionId, stage, input, signal: request.signal })
+  // The browser's Stop aborts its request; the server's signal for it then aborts the model call too.
+  const events = runTurn({ db: context.db, ai: context.ai }, { userId, sessionId, stage, input, signal: context.browserGone ?? request.signal })
   let first: TurnEvent | undefined
   try {
     first = (await events.next()).value ?? undefined

@@ -154,7 +154,8 @@ export function createServer(parts: ServerParts): express.Express {
     // The address and user agent go with every transaction of the request, for the audit log.
     const origin = { ipAddress: req.ip ?? null, userAgent: req.get('User-Agent') ?? null }
     try {
-      const handle = () => withRequestOrigin(origin, () => handleRemix(toFetchRequest(req, res, body), loadContext(req, res, reads)))
+      const gone = browserGoneSignal(res)
+      const handle = () => withRequestOrigin(origin, () => handleRemix(toFetchRequest(req, gone, body), loadContext(req, res, reads, gone)))
       const response = reads ? await reads.enter(handle) : await handle()
       await reads?.finish()
       await sendRemixResponse(res, response, compress && req.method !== 'HEAD' && acceptsGzip(req.headers['accept-encoding']))
@@ -164,7 +165,7 @@ export function createServer(parts: ServerParts): express.Express {
     }
   })
 
-  function loadContext(req: express.Request, res: express.Response, reads: ReadUnit | null): AppLoadContext {
+  function loadContext(req: express.Request, res: express.Response, reads: ReadUnit | null, browserGone: AbortSignal): AppLoadContext {
     const authRequest = { cookieHeader: req.headers.cookie ?? null, ipAddress: req.ip ?? 'unknown' }
     let userId: Promise<string | null> | undefined
     return {
@@ -175,6 +176,7 @@ export function createServer(parts: ServerParts): express.Express {
       ipAddress: authRequest.ipAddress,
       nonce: String(res.locals.nonce),
       finishReads: reads ? () => reads.finish() : undefined,
+      browserGone,
       getUserId() {
         userId ??= auth.getUserId(authRequest, (cookie) => res.append('Set-Cookie', cookie))
         return userId
@@ -182,10 +184,16 @@ export function createServer(parts: ServerParts): express.Express {
     }
   }
 
-  function toFetchRequest(req: express.Request, res: express.Response, body: Buffer | undefined): Request {
-    const url = new URL(`${req.protocol}://${addressedHost(req) ?? 'localhost'}${req.originalUrl}`)
+  /**
+   * Aborts once the response can no longer be written (the browser left, or pressed Stop).
+   * The response's own 'close' listener holds the controller, so the signal fires for
+   * whoever holds it. A Request's signal only follows this one, through the copies undici
+   * and Remix make (undici links each to the last by a weak reference); in CI a stopped chat
+   * turn now and then did not see the abort through them and ran on, so the chat route
+   * takes this signal from the context instead.
+   */
+  function browserGoneSignal(res: express.Response): AbortSignal {
     const controller = new AbortController()
-    // Stop loaders and actions once the response can no longer be written (the browser left).
     let finished = false
     res.on('finish', () => {
       finished = true
@@ -193,10 +201,15 @@ export function createServer(parts: ServerParts): express.Express {
     res.on('close', () => {
       if (!finished) controller.abort()
     })
+    return controller.signal
+  }
+
+  function toFetchRequest(req: express.Request, gone: AbortSignal, body: Buffer | undefined): Request {
+    const url = new URL(`${req.protocol}://${addressedHost(req) ?? 'localhost'}${req.originalUrl}`)
     return new Request(url.href, {
       method: req.method,
       headers: fetchHeaders(req.headers),
-      signal: controller.signal,
+      signal: gone,
       body: body && body.length > 0 ? new Uint8Array(body) : undefined,
     })
   }
