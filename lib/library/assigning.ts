@@ -12,10 +12,11 @@ import { dueStateOf, type DueState } from './library.shared'
 
 /**
  * A due date is the end of that day where the client lives: "due on 12 December" stays
- * due all of the 12th in the client's own time zone.
+ * due all of the 12th in the client's own time zone. `zone` is an SQL expression for the
+ * client's time zone (by default their profile's, joined as `p`). Weekly plans use it too.
  */
-const dueAtSql = (dateParam: string) =>
-  `((${dateParam}::date + 1)::timestamp at time zone coalesce(p.timezone, 'UTC')) - interval '1 second'`
+export const dueAtSql = (dateParam: string, zone = "coalesce(p.timezone, 'UTC')") =>
+  `((${dateParam}::date + 1)::timestamp at time zone ${zone}) - interval '1 second'`
 
 /**
  * Creates one session of the template for each client, due at the end of `dueOn` in each

@@ -1,5 +1,6 @@
 import type { Database, Tx } from '../db/database'
 import { AppError } from '../errors'
+import { dueAtSql } from '../library/assigning'
 import { sessionItemSchema, type DueState, dueStateOf } from '../library/library.shared'
 import { addDays, prescriptionOfPlanRow, rowOf, weekStartIn, type PlanItemRow, type WeeklyPlanStatus } from './weeks.shared'
 import { randomUUID } from 'node:crypto'
@@ -181,8 +182,6 @@ interface ItemContent {
 const sameContent = (a: { templateId: string | null; instructions: string; prescription: unknown }, b: ItemContent) =>
   a.templateId === b.templateId && a.instructions === b.instructions && JSON.stringify(a.prescription ?? null) === JSON.stringify(b.prescription ?? null)
 
-/** End of the day in the client's zone, as assigning a template does. */
-const dueAtSql = (dateParam: string, zoneParam: string) => `((${dateParam}::date + 1)::timestamp at time zone ${zoneParam}) - interval '1 second'`
 
 async function createSession(tx: Tx, { coachId, clientId, programId, timezone, item }: { coachId: string; clientId: string; programId: string; timezone: string; item: ItemContent }): Promise<string> {
   // A session written here carries its own one-item snapshot and no conversation; a
