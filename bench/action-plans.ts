@@ -57,7 +57,7 @@ import {
 } from './support/plans-data'
 import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
 import { describeMachine, formatTable, lastLines, loadAverage, log, logBuild, machineInfo, writeResults } from './support/report'
-import { Cleanup, getPage, prepareTarget, signIn, startServer, waitForBuild, type RunningServer } from './support/server'
+import { Cleanup, getPage, prepareTarget, signIn, startServer, timePage, waitForBuild, type RunningServer } from './support/server'
 import { summarize, type Summary } from './support/stats'
 
 const { values: args } = parseArgs({
@@ -133,8 +133,8 @@ interface CaseResult {
   rowsOnPage: number
   /** (b) listActionPlans in this process. */
   queryMs?: Summary
-  /** EXPLAIN of each statement listActionPlans ran (count, then the page's rows). */
-  plans: (ExplainedQuery & { statement: 'count' | 'rows' })[]
+  /** EXPLAIN of the statement listActionPlans ran (the page's rows). */
+  plans: (ExplainedQuery & { statement: 'rows' })[]
   /** (a) GET /action-plans?… signed in. */
   httpMs?: Summary
   httpBytes?: number
@@ -190,7 +190,8 @@ async function prepareAndMeasureQueries(
       plans: [],
     }
     results.push(result)
-    for (const [index, statement] of (['count', 'rows'] as const).entries()) {
+    // One statement: the page's rows (the count went with decision 016).
+    for (const [index, statement] of (['rows'] as const).entries()) {
       const explained = await explainAsUser(db, userId, capture.captured[index]!, indexes)
       result.plans.push({ statement, ...explained })
       console.log(`\n  ── ${target} · ${c.label} · ${statement} statement ─────────────`)
@@ -227,15 +228,11 @@ function indent(text: string, prefix: string): string {
 }
 
 async function measurePage(baseUrl: string, cookie: string, result: CaseResult): Promise<void> {
-  const expectedText = plansText(result.expectedTotal)
-  const get = async () => {
-    const started = performance.now()
-    const page = await getPage(baseUrl, result.url, cookie)
-    return { ms: performance.now() - started, ...page }
-  }
+  // The page counts only the rows it shows (no total since decision 016).
+  const expectedText = result.expectedTotal > result.rowsOnPage ? `Showing the first ${plansText(result.rowsOnPage)}` : plansText(result.expectedTotal)
 
   // A thorough check first: status, the count, and one link per row shown.
-  const first = await get()
+  const first = await getPage(baseUrl, result.url, cookie)
   if (first.status !== 200) {
     throw new Error(`GET ${result.url} answered ${first.status} (Location: ${first.location}); body starts: ${first.body.slice(0, 500)}`)
   }
@@ -245,21 +242,15 @@ async function measurePage(baseUrl: string, cookie: string, result: CaseResult):
   if (links.size !== result.rowsOnPage) throw new Error(`GET ${result.url} links ${links.size} plans, expected ${result.rowsOnPage} rows`)
   result.httpBytes = Buffer.byteLength(first.body)
 
-  let errors = 0
-  const check = (response: Awaited<ReturnType<typeof get>>) => {
-    if (response.status === 200 && visibleText(response.body).includes(expectedText)) return
-    errors++
-    result.httpErrorSample ??= `status ${response.status}; body starts: ${response.body.slice(0, 300)}`
-  }
-  for (let i = 0; i < settings.warmup; i++) check(await get())
-  const samples: number[] = []
-  for (let i = 0; i < settings.requests; i++) {
-    const response = await get()
-    samples.push(response.ms)
-    check(response)
-  }
-  result.httpMs = summarize(samples)
-  result.httpErrors = errors
+  const timed = await timePage(baseUrl, result.url, cookie, {
+    warmup: settings.warmup,
+    requests: settings.requests,
+    problem: (response) =>
+      response.status === 200 && visibleText(response.body).includes(expectedText) ? null : `status ${response.status}; body starts: ${response.body.slice(0, 300)}`,
+  })
+  result.httpMs = timed.ms
+  result.httpErrors = timed.errors
+  if (timed.errorSample) result.httpErrorSample = timed.errorSample
 }
 
 async function benchTarget(target: Target): Promise<TargetResult> {
@@ -350,7 +341,7 @@ function printReport(results: TargetResult[]) {
     const fixed = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(1))
     console.log(
       formatTable(
-        ['case', 'total', 'rows', 'HTTP p50', 'p95', 'p99', 'max', 'errors', 'query p50', 'p95', 'count stmt', 'rows stmt'],
+        ['case', 'total', 'rows', 'HTTP p50', 'p95', 'p99', 'max', 'errors', 'query p50', 'p95', 'rows stmt'],
         result.cases.map((c) => [
           c.label,
           String(c.expectedTotal),

@@ -41,7 +41,7 @@ import { openMigratedDatabase } from '../lib/db/open'
 import { templateStandings, templateStandingsSql } from '../lib/library/assigning'
 import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
 import { describeMachine, formatTable, lastLines, loadAverage, log, logBuild, machineInfo, writeResults } from './support/report'
-import { Cleanup, getPage, prepareTarget, signIn, startServer, waitForBuild, type RunningServer } from './support/server'
+import { Cleanup, getPage, prepareTarget, signIn, startServer, timePage, waitForBuild, type RunningServer } from './support/server'
 import { round, summarize, type Summary } from './support/stats'
 
 const { values: args } = parseArgs({
@@ -360,32 +360,19 @@ interface PageResult {
 
 async function measurePage(baseUrl: string, cookie: string, page: PageCase): Promise<PageResult> {
   const result: PageResult = { key: page.key, label: page.label, url: page.url }
-  const get = async () => {
-    const started = performance.now()
-    const response = await getPage(baseUrl, page.url, cookie)
-    return { ms: performance.now() - started, ...response }
-  }
-  const first = await get()
+  const first = await getPage(baseUrl, page.url, cookie)
   if (first.status !== 200) throw new Error(`GET ${page.url} answered ${first.status} (Location: ${first.location}); body starts: ${first.body.slice(0, 300)}`)
   const problem = page.check(visibleText(first.body))
   if (problem) throw new Error(`GET ${page.url} ${problem}`)
   result.bytes = Buffer.byteLength(first.body)
-  let errors = 0
-  const check = (response: Awaited<ReturnType<typeof get>>) => {
-    const wrong = response.status !== 200 ? `status ${response.status}` : page.check(visibleText(response.body))
-    if (!wrong) return
-    errors++
-    result.errorSample ??= wrong
-  }
-  for (let i = 0; i < settings.warmup; i++) check(await get())
-  const samples: number[] = []
-  for (let i = 0; i < settings.requests; i++) {
-    const response = await get()
-    samples.push(response.ms)
-    check(response)
-  }
-  result.httpMs = summarize(samples)
-  result.errors = errors
+  const timed = await timePage(baseUrl, page.url, cookie, {
+    warmup: settings.warmup,
+    requests: settings.requests,
+    problem: (response) => (response.status !== 200 ? `status ${response.status}` : page.check(visibleText(response.body))),
+  })
+  result.httpMs = timed.ms
+  result.errors = timed.errors
+  if (timed.errorSample) result.errorSample = timed.errorSample
   return result
 }
 

@@ -13,6 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import type { Target } from './args'
+import { summarize, type Summary } from './stats'
 // The same rule as the browser tests: the app gets only the settings the benchmark gives it.
 import { childEnv } from '../../tests/support/child-env'
 import { buildForProduction } from '../../tests/support/production-build'
@@ -365,4 +366,33 @@ export async function signIn(baseUrl: string, email: string, password: string): 
     )
   }
   return cookie
+}
+
+/**
+ * GETs a page signed in, `warmup` times and then `requests` times one after another, timing
+ * each whole response (status, headers and body). `problem` says what is wrong with a
+ * response, or null; every wrong one is counted, and the first is kept as a sample.
+ */
+export async function timePage(
+  baseUrl: string,
+  pathname: string,
+  cookie: string,
+  { warmup, requests, problem }: { warmup: number; requests: number; problem: (response: { status: number; body: string }) => string | null },
+): Promise<{ ms: Summary; errors: number; errorSample: string | undefined }> {
+  let errors = 0
+  let errorSample: string | undefined
+  const get = async () => {
+    const started = performance.now()
+    const response = await getPage(baseUrl, pathname, cookie)
+    const wrong = problem(response)
+    if (wrong) {
+      errors++
+      errorSample ??= wrong
+    }
+    return performance.now() - started
+  }
+  for (let i = 0; i < warmup; i++) await get()
+  const samples: number[] = []
+  for (let i = 0; i < requests; i++) samples.push(await get())
+  return { ms: summarize(samples), errors, errorSample }
 }
