@@ -47,6 +47,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <HeaderLink to="/week">Week</HeaderLink>
                 <HeaderLink to="/progress">Progress</HeaderLink>
                 <HeaderLink to="/action-plans">Plans</HeaderLink>
+                <HeaderLink to="/messages">Messages</HeaderLink>
                 <HeaderLink to="/programs">Programs</HeaderLink>
                 <HeaderLink to="/settings">Settings</HeaderLink>
                 <span className="hidden text-sm text-slate-600 sm:inline">{user.displayName}</span>

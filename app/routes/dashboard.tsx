@@ -1,24 +1,29 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { attentionForm } from '#lib/attention/attention.shared'
+import { dismissAttention, listNeedsAttention } from '#lib/attention/needs-attention'
 import { getActiveSession, listSessions } from '#lib/coaching/sessions'
+import { sendMessage, unreadCount } from '#lib/messages/messages'
 import { stageInfo } from '#lib/coaching/stages.shared'
 import { countOf } from '#lib/words.shared'
 import { listOpenActionPlans } from '#lib/plans/action-plans'
 import { listPrograms } from '#lib/programs/programs'
 import { dueSessions, moduleRuns, type DueSession } from '#lib/library/assigning'
 import { getProfile } from '#lib/profiles'
+import { NeedsAttentionCard } from '~/components/attention/needs-attention-card'
 import { DueBadge as SessionDueBadge, ProgressBar } from '~/components/library/badges'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { buttonClass } from '~/components/form'
 import { Card, EmptyState, PageHeader } from '~/components/layout'
 import { DueBadge, StatusBadge } from '~/components/plan-badges'
 import { requireUserId } from '~/utils/auth.server'
+import { invalidSubmission, readSubmission, submissionFailure } from '~/utils/forms.server'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const now = new Date()
   const weekAhead = new Date(now.getTime() + 7 * 24 * 3600 * 1000)
-  const [sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs, profile] = await Promise.all([
+  const [sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs, profile, attention, unread] = await Promise.all([
     listSessions(context.db, { userId, limit: 10 }),
     listOpenActionPlans(context.db, { userId, limit: 10 }),
     listPrograms(context.db, { userId }),
@@ -27,12 +32,50 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     dueSessions(context.db, { userId, as: 'coach', until: weekAhead, now, limit: 20 }),
     moduleRuns(context.db, { userId, clientId: userId }),
     getProfile(context.db, { userId }),
+    listNeedsAttention(context.db, { userId, now }),
+    unreadCount(context.db, { userId }),
   ])
-  return { sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs: runs.filter((run) => run.completed < run.total), timezone: profile?.timezone ?? 'UTC' }
+  return {
+    sessions,
+    actionPlans,
+    programs,
+    active,
+    assignedToMe,
+    dueAcrossClients,
+    runs: runs.filter((run) => run.completed < run.total),
+    timezone: profile?.timezone ?? 'UTC',
+    attention,
+    unread,
+  }
+}
+
+/** The needs-attention card's buttons: send a client the follow-up (clearing its reasons), or dismiss them. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const userId = await requireUserId(request, context)
+  const submission = await readSubmission(request, attentionForm)
+  if (submission.status !== 'success') return invalidSubmission(submission)
+  const input = submission.value
+  try {
+    if (input.intent === 'follow-up') {
+      const { alreadySent } = await sendMessage(context.db, {
+        userId,
+        recipientId: input.clientId,
+        programId: input.programId,
+        body: input.body,
+        messageId: input.messageId,
+        followsUp: input.reasons,
+      })
+      return { ok: true as const, message: alreadySent ? 'That message was already sent (once).' : 'Sent. They will find it in their messages.', result: submission.reply() }
+    }
+    await dismissAttention(context.db, { userId, clientId: input.clientId, programId: input.programId, reasons: input.reasons })
+    return { ok: true as const, message: 'Dismissed: it comes back if something new happens.', result: submission.reply() }
+  } catch (error) {
+    return submissionFailure(submission, error)
+  }
 }
 
 export default function Dashboard() {
-  const { sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs, timezone } = useLoaderData<typeof loader>()
+  const { sessions, actionPlans, programs, active, assignedToMe, dueAcrossClients, runs, timezone, attention, unread } = useLoaderData<typeof loader>()
   const coaches = programs.some((program) => program.myRole === 'coach')
   const overdue = actionPlans.filter((plan) => plan.overdue).length
   const thisWeek = actionPlans.filter((plan) => plan.dueThisWeek).length
@@ -53,7 +96,16 @@ export default function Dashboard() {
           Log training
         </Link>
       </PageHeader>
+      {unread > 0 ? (
+        <p className="mb-4 rounded-md border border-brand-100 bg-brand-50 px-4 py-3 text-sm text-slate-800" role="status">
+          You have {countOf(unread, 'unread message')}.{' '}
+          <Link to="/messages" className="font-semibold text-brand-700 underline">
+            Read {unread === 1 ? 'it' : 'them'}
+          </Link>
+        </p>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
+        {coaches ? <NeedsAttentionCard clients={attention.clients} more={attention.more} /> : null}
         {coaches ? (
           <Card title="Due this week across your clients">
             {dueAcrossClients.length === 0 ? (

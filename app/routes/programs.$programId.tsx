@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { formatDate } from '#lib/dates.shared'
 import { getProfile } from '#lib/profiles'
 import { programPageForm } from '#lib/programs/program-forms.shared'
-import { addSessionType, createInvite, getProgram, leaveProgram, removeClient, removeSessionType, setDailySessionCap, trainingSettings, withdrawInvite } from '#lib/programs/programs'
+import { addSessionType, createInvite, getProgram, leaveProgram, removeClient, removeSessionType, setDailySessionCap, setInactivityDays, trainingSettings, withdrawInvite } from '#lib/programs/programs'
 import { useSchemaForm } from '~/components/conform'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormError, Notice, SelectField, SubmitButton, TextField } from '~/components/form'
@@ -47,6 +47,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case 'leave':
         await leaveProgram(context.db, { userId, programId })
         return redirect('/programs')
+      case 'inactivity-days':
+        await setInactivityDays(context.db, { userId, programId, days: input.inactivityDays })
+        return { ok: true as const, kind: 'message' as const, message: `A client with no activity for ${input.inactivityDays} days is now listed as needing your attention.` }
       case 'daily-cap':
         await setDailySessionCap(context.db, { userId, programId, cap: input.dailySessionCap })
         return { ok: true as const, kind: 'message' as const, message: `Clients can now start up to ${input.dailySessionCap} training sessions a day.` }
@@ -149,6 +152,23 @@ export default function Program() {
                 />
               </div>
               <SubmitButton variant="secondary" pending={busyIntent === 'daily-cap'} pendingText="Saving…">
+                Save
+              </SubmitButton>
+            </Form>
+            <Form method="post" className="flex flex-wrap items-end gap-3">
+              <input type="hidden" name="intent" value="inactivity-days" />
+              <div className="w-48">
+                <TextField
+                  label="Days without activity before a client needs attention"
+                  name="inactivityDays"
+                  type="number"
+                  min={2}
+                  max={60}
+                  defaultValue={training.inactivityDays}
+                  errors={failure?.initialValue?.intent === 'inactivity-days' ? (failure.error?.inactivityDays ?? undefined) : undefined}
+                />
+              </div>
+              <SubmitButton variant="secondary" pending={busyIntent === 'inactivity-days'} pendingText="Saving…">
                 Save
               </SubmitButton>
             </Form>

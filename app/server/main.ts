@@ -10,6 +10,7 @@ import { openMigratedDatabase } from '#lib/db/open'
 import { parseEnv } from '#lib/env'
 import { StartupError } from '#lib/errors'
 import { openJobQueue } from '#lib/jobs/queue'
+import { createMailer } from '#lib/mail/mailer'
 import { createServer } from './create-server'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -25,7 +26,7 @@ async function main() {
   const db = await openMigratedDatabase(env, (line) => console.log(`  ${line}`))
   const auth = createAuthBackend(env, db, resolveSessionSecret(env))
   // Background and scheduled jobs run in this process unless a separate worker does them (JOB_WORKER=off).
-  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env) })
+  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env), mailer: createMailer(env), appUrl: env.appUrl })
   if (env.JOB_WORKER === 'on') await queue.startWorker()
 
   const development = env.NODE_ENV === 'development'

@@ -3,6 +3,8 @@ import { pruneAuditLog } from '../audit/retention'
 import { pruneSignInState } from '../auth/housekeeping'
 import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
+import type { Mailer } from '../mail/mailer'
+import { emailPendingMessages } from '../messages/messages'
 import { completePastWeeks } from '../weekly/plans'
 import { writeDueReviews } from '../weekly/review'
 
@@ -19,6 +21,10 @@ export interface JobDependencies {
   db: Database
   /** The model, when one is configured; jobs that write words fall back to the numbers without it. */
   ai: ChatModel | null
+  /** The mailer, when SMTP is configured; jobs that send email do nothing without it. */
+  mailer: Mailer | null
+  /** The app's own address, for links in emails. */
+  appUrl: string
   log: (line: string) => void
 }
 
@@ -110,5 +116,20 @@ export const weeklyReviewsJob = defineJob({
   },
 })
 
+/**
+ * Messages (issue 13, point 5) emailed to their recipients when SMTP is configured: every
+ * minute, the ones not emailed yet, each stamped as it goes so none is sent twice.
+ */
+export const messageEmailsJob = defineJob({
+  name: 'message-emails',
+  data: z.object({}),
+  retry: { limit: 3, delaySeconds: 30 },
+  expireInSeconds: 300,
+  schedule: '* * * * *',
+  async run({ db, mailer, appUrl }) {
+    return emailPendingMessages(db, { mailer, appUrl })
+  },
+})
+
 /** Every job the worker runs. */
-export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention, weeklyReviewsJob]
+export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention, weeklyReviewsJob, messageEmailsJob]

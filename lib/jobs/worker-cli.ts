@@ -6,11 +6,12 @@ import { openMigratedDatabase } from '../db/open'
 import { parseEnv } from '../env'
 import { StartupError } from '../errors'
 import { openJobQueue } from './queue'
+import { createMailer } from '../mail/mailer'
 
 try {
   const env = parseEnv(process.env)
   const db = await openMigratedDatabase(env, (line) => console.log(line))
-  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env) })
+  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env), mailer: createMailer(env), appUrl: env.appUrl })
   await queue.startWorker()
   console.log('The job worker is running; Ctrl+C stops it.')
   const stop = () => {

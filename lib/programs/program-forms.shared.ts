@@ -55,6 +55,10 @@ export const programPageForm = z.discriminatedUnion('intent', [
     intent: z.literal('daily-cap'),
     dailySessionCap: z.number({ error: 'Give a number of sessions from 1 to 20.' }).int('Give a whole number of sessions.').min(1, 'At least 1 session a day.').max(20, 'At most 20 sessions a day.'),
   }),
+  z.object({
+    intent: z.literal('inactivity-days'),
+    inactivityDays: z.number({ error: 'Give a number of days from 2 to 60.' }).int('Give a whole number of days.').min(2, 'At least 2 days.').max(60, 'At most 60 days.'),
+  }),
   sessionTypeForm,
   z.object({ intent: z.literal('remove-session-type'), typeId: memberId }),
 ])

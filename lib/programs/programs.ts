@@ -276,6 +276,8 @@ export async function removeClient(
 export interface TrainingSettings {
   /** How many training sessions a client may start a day (the database enforces it). */
   dailySessionCap: number
+  /** After how many days without activity a client is listed as needing attention. */
+  inactivityDays: number
   /** The program's own activity types, besides the system's. */
   sessionTypes: { id: string; code: string; label: string }[]
 }
@@ -283,8 +285,8 @@ export interface TrainingSettings {
 /** A program's training settings, for its coaches. */
 export async function trainingSettings(db: Database, { userId, programId }: { userId: string; programId: string }): Promise<TrainingSettings | null> {
   return db.asUser(userId, async (tx) => {
-    const [program] = await tx.query<{ daily_session_cap: number }>(
-      `select p.daily_session_cap from public.programs p
+    const [program] = await tx.query<{ daily_session_cap: number; inactivity_days: number }>(
+      `select p.daily_session_cap, p.inactivity_days from public.programs p
        where p.id = $1 and p.id in (select private.my_coached_program_ids())`,
       [programId],
     )
@@ -293,13 +295,18 @@ export async function trainingSettings(db: Database, { userId, programId }: { us
       'select id, code, label from public.session_types where program_id = $1 order by lower(label) limit 100',
       [programId],
     )
-    return { dailySessionCap: program.daily_session_cap, sessionTypes: types }
+    return { dailySessionCap: program.daily_session_cap, inactivityDays: program.inactivity_days, sessionTypes: types }
   })
 }
 
 export async function setDailySessionCap(db: Database, { userId, programId, cap }: { userId: string; programId: string; cap: number }): Promise<void> {
   const rows = await db.asUser(userId, (tx) => tx.query('update public.programs set daily_session_cap = $2 where id = $1 returning id', [programId, cap]))
   if (rows.length === 0) throw new AppError('not_found', 'Only this program’s coaches change its training settings.')
+}
+
+export async function setInactivityDays(db: Database, { userId, programId, days }: { userId: string; programId: string; days: number }): Promise<void> {
+  const rows = await db.asUser(userId, (tx) => tx.query('update public.programs set inactivity_days = $2 where id = $1 returning id', [programId, days]))
+  if (rows.length === 0) throw new AppError('not_found', 'Only this program’s coaches change its settings.')
 }
 
 /** Adds an activity type of the program's own; its code comes from the label. */
