@@ -90,14 +90,18 @@ cross join lateral (
   where a.user_id = mc.client_id and a.status <> 'completed'
     and a.timeline_end < ($3::timestamptz at time zone mc.time_zone)::date
     and a.timeline_end >= ($3::timestamptz at time zone mc.time_zone)::date - 30
-    and a.session_id in (select s.id from public.coaching_sessions s where s.user_id = mc.client_id and s.program_id = mc.program_id)
+    and exists (select 1 from public.coaching_sessions s where s.id = a.session_id and s.program_id = mc.program_id)
 ) plans
--- The latest session started (or completed) in the last 90 days.
-cross join lateral (
-  select max(greatest(s.started_at, s.completed_at)) as last_session_at
+-- The latest session started in the last 90 days (and when it was completed, if it was):
+-- walks the client's newest sessions until one is visible.
+left join lateral (
+  select greatest(s.started_at, s.completed_at) as last_session_at
   from public.coaching_sessions s
-  where s.user_id = mc.client_id and s.started_at > $3::timestamptz - interval '90 days' and s.started_at <= $3::timestamptz
-) activity
+  where s.user_id = mc.client_id and s.started_at is not null
+    and s.started_at > $3::timestamptz - interval '90 days' and s.started_at <= $3::timestamptz
+  order by s.started_at desc
+  limit 1
+) activity on true
 -- The latest measure the coach can see (walks the client's newest measures until one is visible).
 left join lateral (
   select m.recorded_at as last_measure_at

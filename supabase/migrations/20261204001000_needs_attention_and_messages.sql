@@ -14,10 +14,34 @@ comment on column public.programs.inactivity_days is
 grant update (inactivity_days) on public.programs to authenticated, service_role;
 
 -- What the coach's list reads per client, each an index range that stays the same size as
--- a client's history grows: their paused sessions (few: a pause ends when they carry on),
+-- a client's history grows: their latest sessions started, their paused sessions (few: a pause ends when they carry on),
 -- and their latest measure.
+create index coaching_sessions_user_latest_started_idx on public.coaching_sessions (user_id, started_at desc) where started_at is not null;
 create index coaching_sessions_user_paused_idx on public.coaching_sessions (user_id, paused_at desc) where paused_at is not null;
 create index measures_user_recorded_idx on public.measures (user_id, recorded_at desc);
+
+-- A stage's readers, found by probing its one session (a primary-key lookup) instead of
+-- building the set of every session the reader may read: that set grows with a person's
+-- history, and the coach's list reads a few recent stages of each of 200 clients. The rule
+-- is readable_session_ids()'s, unchanged: the client once the session is theirs to see
+-- (self-coaching, or released by the coach); the coach while it is shared with them and
+-- they coach the client in its program (as the measures' and plans' policies do, decision 016).
+drop policy "People who can read a session can read its stages" on public.stage_responses;
+create policy "People who can read a session can read its stages"
+  on public.stage_responses for select to authenticated
+  using (
+    exists (
+      select 1 from public.coaching_sessions s
+      where s.id = session_id
+        and (
+          (s.user_id = (select auth.uid()) and (s.session_type = 'self_coaching' or s.released_at is not null))
+          or (
+            s.visibility = 'shared' and s.coach_id = (select auth.uid())
+            and (s.user_id, s.program_id) in (select c.client_id, c.program_id from private.my_clients() c)
+          )
+        )
+    )
+  );
 
 -- ─── messages ────────────────────────────────────────────────────────────────────────
 
