@@ -3,6 +3,7 @@ import { pruneAuditLog } from '../audit/retention'
 import { pruneSignInState } from '../auth/housekeeping'
 import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
+import { sendDueDigests, type DigestMail } from '../reminders/email-digest'
 import { completePastWeeks } from '../weekly/plans'
 import { writeDueReviews } from '../weekly/review'
 
@@ -19,6 +20,8 @@ export interface JobDependencies {
   db: Database
   /** The model, when one is configured; jobs that write words fall back to the numbers without it. */
   ai: ChatModel | null
+  /** SMTP, links and the signing key for emails the jobs send (the digest); null without SMTP_URL. */
+  mail?: DigestMail | null
   log: (line: string) => void
 }
 
@@ -110,5 +113,22 @@ export const weeklyReviewsJob = defineJob({
   },
 })
 
+/**
+ * The weekly email digest (issue 13, point 6; decision 029): people who turned it on get one
+ * email on Monday from 07:00 where they live. Each week is claimed (public.email_digests_sent)
+ * before its email goes out, so a second run or a retry sends nothing twice; a failed send
+ * gives its claim back and fails the job after the others, and the retry sends it.
+ */
+export const emailDigestJob = defineJob({
+  name: 'email-digest',
+  data: z.object({}),
+  retry: { limit: 3, delaySeconds: 300 },
+  expireInSeconds: 1800,
+  schedule: '2 * * * *', // hourly: Monday 07:00 comes an hour apart around the world
+  async run({ db, mail }) {
+    return { ...(await sendDueDigests({ db, mail: mail ?? null })) }
+  },
+})
+
 /** Every job the worker runs. */
-export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention, weeklyReviewsJob]
+export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention, weeklyReviewsJob, emailDigestJob]

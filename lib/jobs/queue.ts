@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import PgBoss from 'pg-boss'
 import type { ChatModel } from '../ai/model'
 import type { Database, Tx } from '../db/database'
+import type { DigestMail } from '../reminders/email-digest'
 import { StartupError } from '../errors'
 import { jobs as allJobs, type Job, type JobDependencies } from './definitions'
 
@@ -85,12 +86,15 @@ export function openJobQueue(
     log = () => {},
     jobs = allJobs,
     ai = null,
+    mail = null,
   }: {
     log?: (line: string) => void
     /** The jobs this worker runs (all of them by default). */
     jobs?: readonly Job[]
     /** The model for jobs that write words (the weekly review); none: they use the numbers alone. */
     ai?: ChatModel | null
+    /** Mail for jobs that send it (the digest); none: they send nothing. */
+    mail?: DigestMail | null
   } = {},
 ): JobQueue {
   const boss = new PgBoss({
@@ -143,7 +147,7 @@ export function openJobQueue(
     },
     async startWorker({ pollingIntervalSeconds = 2 } = {}) {
       await start()
-      const deps: JobDependencies = { db, ai, log }
+      const deps: JobDependencies = { db, ai, mail, log }
       for (const job of jobs) {
         await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds }, async ([item]) => {
           if (!item) return
