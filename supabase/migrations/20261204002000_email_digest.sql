@@ -27,9 +27,9 @@ create policy "People change their own digest setting"
   with check (user_id = (select auth.uid()));
 
 revoke all on public.email_digest_settings from public, anon, authenticated, service_role;
-grant select, insert on public.email_digest_settings to authenticated;
-grant update (weekly, updated_at) on public.email_digest_settings to authenticated;
-grant select, insert, update, delete on public.email_digest_settings to service_role;
+grant select, insert on public.email_digest_settings to authenticated, service_role;
+grant update (weekly, updated_at) on public.email_digest_settings to authenticated, service_role;
+grant delete on public.email_digest_settings to service_role;
 
 -- One row per person and week the digest job took on: the claim that makes it send at most
 -- once per week, however often it runs or is retried. Written only by the job (the service):
@@ -55,8 +55,9 @@ create policy "People read which digests were sent to them"
   on public.email_digests_sent for select to authenticated
   using (user_id = (select auth.uid()));
 
+-- The job writes as the database's own role (decision 025), like every job: no API role,
+-- service_role included, may claim, unclaim or change a week.
 revoke all on public.email_digests_sent from public, anon, authenticated, service_role;
-grant select on public.email_digests_sent to authenticated;
-grant select, insert, update, delete on public.email_digests_sent to service_role;
+grant select on public.email_digests_sent to authenticated, service_role;
 
 select pgboss.create_queue('email-digest', '{"policy": "standard"}');
