@@ -36,6 +36,8 @@ interface JobDefinition<Data> {
   expireInSeconds: number
   /** Runs by itself on this cron schedule (UTC), besides when something sends it. */
   schedule?: string
+  /** The tables it writes (schema.table): all it owns, and nothing else (tests/integration/job-writes.test.ts). */
+  writes: readonly string[]
   run(deps: JobDependencies, data: Data): Promise<Record<string, unknown> | void>
 }
 
@@ -45,6 +47,7 @@ export interface Job<Data = unknown> {
   readonly retry: { limit: number; delaySeconds: number }
   readonly expireInSeconds: number
   readonly schedule?: string
+  readonly writes: readonly string[]
   readonly data: z.ZodType<Data>
   perform(deps: JobDependencies, data: unknown): Promise<Record<string, unknown> | void>
 }
@@ -63,6 +66,7 @@ export const authHousekeeping = defineJob({
   retry: { limit: 3, delaySeconds: 30 },
   expireInSeconds: 300,
   schedule: '17 * * * *', // hourly, off the hour
+  writes: ['private.login_sessions', 'private.password_reset_tokens', 'private.auth_attempts'],
   async run({ db }) {
     return { ...(await pruneSignInState(db)) }
   },
@@ -76,6 +80,7 @@ export const completePastWeeksJob = defineJob({
   expireInSeconds: 300,
   // Hourly: a week ends at midnight in each client's own zone, and zones are an hour apart at most.
   schedule: '5 * * * *',
+  writes: ['public.weekly_plans'],
   async run({ db }) {
     return completePastWeeks(db)
   },
@@ -91,6 +96,7 @@ export const auditRetention = defineJob({
   retry: { limit: 3, delaySeconds: 60 },
   expireInSeconds: 900,
   schedule: '41 3 * * *', // daily, at a quiet hour (UTC)
+  writes: ['public.audit_log'],
   async run({ db }) {
     return { removed: await pruneAuditLog(db) }
   },
@@ -108,6 +114,7 @@ export const weeklyReviewsJob = defineJob({
   retry: { limit: 3, delaySeconds: 120 },
   expireInSeconds: 1800,
   schedule: '25 * * * *', // hourly: a week ends at midnight in each client's own zone
+  writes: ['public.weekly_reviews'],
   async run({ db, ai }) {
     return writeDueReviews({ db, ai })
   },
@@ -125,6 +132,7 @@ export const emailDigestJob = defineJob({
   retry: { limit: 3, delaySeconds: 300 },
   expireInSeconds: 1800,
   schedule: '2 * * * *', // hourly: Monday 07:00 comes an hour apart around the world
+  writes: ['public.email_digests_sent'],
   async run({ db, mail }) {
     return { ...(await sendDueDigests({ db, mail: mail ?? null })) }
   },
