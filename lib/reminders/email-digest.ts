@@ -4,6 +4,7 @@ import { createMailer, type Mailer } from '../mail/mailer'
 import { countOf } from '../words.shared'
 import { weekStartIn } from '../weekly/weeks.shared'
 import { isoDateInZone } from '../dates.shared'
+import { digestHour } from './digest.shared'
 import { unsubscribeToken } from './unsubscribe-token'
 
 /**
@@ -19,9 +20,6 @@ import { unsubscribeToken } from './unsubscribe-token'
  * own pages would. A week's claim is committed before the email is sent: at most one digest
  * per person and week, whatever runs twice or is retried.
  */
-
-/** The hour (in the person's zone, on Monday) from which the week's digest goes out. */
-export const digestHour = 7
 
 /** What the job needs to send: a mailer, where links point, and the key that signs unsubscribe links. */
 export interface DigestMail {
