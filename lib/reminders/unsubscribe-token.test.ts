@@ -13,6 +13,15 @@ describe('unsubscribe tokens', () => {
     expect(verifyUnsubscribeToken(`${secret}-rotated`, token)).toBeNull()
   })
 
+  it('refuse a token whose last character was changed, whatever it was (base64’s spare bits do not make it the same token)', () => {
+    const token = unsubscribeToken(secret, randomUUID())
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    for (const last of alphabet.replace(token.at(-1)!, '')) {
+      const altered = `${token.slice(0, -1)}${last}`
+      expect([altered, verifyUnsubscribeToken(secret, altered)]).toEqual([altered, null])
+    }
+  })
+
   it('refuse another person’s id under a valid signature, an altered signature, and anything cut short or malformed', () => {
     const userId = randomUUID()
     const token = unsubscribeToken(secret, userId)

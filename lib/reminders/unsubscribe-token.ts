@@ -27,7 +27,9 @@ export function verifyUnsubscribeToken(secret: string, token: string): string | 
   if (token.length > 200) return null
   const [userId, signature, ...rest] = token.split('.')
   if (rest.length > 0 || !userId || !signature || !isUuid(userId) || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return null
-  const given = Buffer.from(signature, 'base64url')
-  const expected = signatureOf(secret, userId)
+  // Compared as text, in its one canonical spelling: base64's last character carries spare
+  // bits, so decoding first would take a token whose last character was altered.
+  const given = Buffer.from(signature, 'utf8')
+  const expected = Buffer.from(signatureOf(secret, userId).toString('base64url'), 'utf8')
   return given.length === expected.length && timingSafeEqual(given, expected) ? userId.toLowerCase() : null
 }
