@@ -100,7 +100,7 @@ const envSchema = z
     SMTP_URL: optionalText
       .pipe(z.string().regex(/^smtps?:\/\/.+/, 'must start with smtp:// or smtps://').optional())
       .describe(
-        'An SMTP server for password-reset emails, e.g. smtps://user:password@smtp.example.com:465; unset it to write reset links to the server log.',
+        'An SMTP server for password-reset emails and the weekly digest, e.g. smtps://user:password@smtp.example.com:465; unset it to write reset links to the server log (and offer no digest).',
       ),
     MAIL_FROM: z
       .string()

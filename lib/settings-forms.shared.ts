@@ -49,4 +49,7 @@ export const signOutOthersForm = z.object({ intent: z.literal('sign-out-others')
 
 export const memoryForm = z.object({ intent: z.enum(['memory-pause', 'memory-resume', 'memory-clear']) })
 
-export const settingsForm = z.discriminatedUnion('intent', [profileForm, passwordForm, signOutOthersForm, memoryForm])
+/** The weekly email digest on or off (offered only when the server has SMTP set). */
+export const digestForm = z.object({ intent: z.enum(['digest-on', 'digest-off']) })
+
+export const settingsForm = z.discriminatedUnion('intent', [profileForm, passwordForm, signOutOthersForm, memoryForm, digestForm])

@@ -6,8 +6,11 @@ import { listAccountActivity } from '#lib/account/activity'
 import { activityLabel } from '#lib/account/activity.shared'
 import { clearRememberedMemory, memoryOverview } from '#lib/coaching/memory'
 import { formatDate } from '#lib/dates.shared'
+import { AppError } from '#lib/errors'
 import { hasCalendarFeed } from '#lib/plans/calendar'
 import { countryChoices, getProfile, setMemoryPaused, timeZoneChoices, updateProfile } from '#lib/profiles'
+import { digestHour } from '#lib/reminders/digest.shared'
+import { getDigestSetting, setDigestSetting } from '#lib/reminders/email-digest'
 import { passwordForm, profileForm, settingsForm } from '#lib/settings-forms.shared'
 import { countOf } from '#lib/words.shared'
 import { useSchemaForm } from '~/components/conform'
@@ -27,15 +30,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const userId = await requireUserId(request, context)
   const authRequest = { cookieHeader: request.headers.get('Cookie'), ipAddress: context.ipAddress }
   const before = new URL(request.url).searchParams.get('before')
-  const [profile, account, memory, calendarOn, activity] = await Promise.all([
+  const [profile, account, memory, calendarOn, activity, digest] = await Promise.all([
     getProfile(context.db, { userId }),
     context.auth.accountDetails(userId, authRequest),
     memoryOverview(context.db, { userId }),
     hasCalendarFeed(context.db, { userId }),
     listAccountActivity(context.db, { userId, before, limit: 20 }),
+    getDigestSetting(context.db, { userId }),
   ])
   invariantResponse(profile, 'Your profile could not be found. Sign out and in again.', { status: 404 })
-  return { profile, account, memory, calendarOn, activity, olderActivity: Boolean(before), countries, timeZones, authKind: context.auth.kind }
+  // The digest is offered only when this server can send email.
+  const digestOffered = Boolean(context.env.SMTP_URL)
+  return { profile, account, memory, calendarOn, activity, olderActivity: Boolean(before), countries, timeZones, authKind: context.auth.kind, digest: { ...digest, offered: digestOffered } }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -72,6 +78,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
             (keptByCoach > 0 ? ` ${countOf(keptByCoach, 'session')} your coach leads keep theirs: ask your coach to clear it.` : ''),
         )
       }
+      case 'digest-on':
+        if (!context.env.SMTP_URL) throw new AppError('conflict', 'This server cannot send email (no SMTP server is set up), so there is no digest to turn on.')
+        await setDigestSetting(context.db, { userId, weekly: true })
+        return done(`The weekly digest is on: every Monday from ${digestHour}:00 in your time zone, when something is due.`)
+      case 'digest-off':
+        await setDigestSetting(context.db, { userId, weekly: false })
+        return done('The weekly digest is off. No more digests will be sent.')
     }
   } catch (error) {
     return submissionFailure(submission, error)
@@ -79,7 +92,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { profile, account, memory, calendarOn, activity, olderActivity, countries, timeZones, authKind } = useLoaderData<typeof loader>()
+  const { profile, account, memory, calendarOn, activity, olderActivity, countries, timeZones, authKind, digest } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busyIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null
@@ -275,6 +288,41 @@ export default function Settings() {
       </Card>
 
       <CalendarCard feedOn={calendarOn} />
+
+      <Card title="Weekly email digest">
+        <div className="flex flex-col gap-3 text-sm">
+          {doneIn('digest-on') || doneIn('digest-off') ? <Notice>{doneIn('digest-on') ?? doneIn('digest-off')}</Notice> : null}
+          {digest.offered ? (
+            <>
+              <p>
+                One email on Monday morning ({digestHour}:00 in your time zone) with your week: your coach’s plan, sessions and
+                action plans due or overdue, and last week’s review once it is yours to read. Nothing is sent in a week with
+                nothing due. Every email has a link to stop them, no sign-in needed.
+              </p>
+              <p>
+                {digest.weekly ? <strong>The digest is on</strong> : <strong>The digest is off</strong>}
+                {account.email ? ` — sent to ${account.email}.` : '.'}
+              </p>
+              <Form method="post">
+                {digest.weekly ? (
+                  <SubmitButton variant="secondary" name="intent" value="digest-off" pending={busyIntent === 'digest-off'} pendingText="Working…">
+                    Turn the digest off
+                  </SubmitButton>
+                ) : (
+                  <SubmitButton variant="secondary" name="intent" value="digest-on" pending={busyIntent === 'digest-on'} pendingText="Working…">
+                    Send me the weekly digest
+                  </SubmitButton>
+                )}
+              </Form>
+            </>
+          ) : (
+            <p>
+              This server cannot send email (no SMTP server is set up), so there is no email digest. The calendar feed above carries
+              your due sessions, weekly plans and action plans instead.
+            </p>
+          )}
+        </div>
+      </Card>
 
       <Card title="Your data">
         <div className="flex flex-col gap-4 text-sm">

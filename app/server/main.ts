@@ -10,7 +10,7 @@ import { openMigratedDatabase } from '#lib/db/open'
 import { parseEnv } from '#lib/env'
 import { StartupError } from '#lib/errors'
 import { openJobQueue } from '#lib/jobs/queue'
-import { createMailer } from '#lib/mail/mailer'
+import { digestMailFrom } from '#lib/reminders/email-digest'
 import { createServer } from './create-server'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -24,9 +24,10 @@ async function main() {
   const where = env.DATABASE_URL ? 'the Postgres server in DATABASE_URL' : `the embedded database in ${env.dataDirectory}`
   console.log(`Opening ${where}…`)
   const db = await openMigratedDatabase(env, (line) => console.log(`  ${line}`))
-  const auth = createAuthBackend(env, db, resolveSessionSecret(env))
+  const sessionSecret = resolveSessionSecret(env)
+  const auth = createAuthBackend(env, db, sessionSecret)
   // Background and scheduled jobs run in this process unless a separate worker does them (JOB_WORKER=off).
-  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env), mailer: createMailer(env), appUrl: env.appUrl })
+  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env), mail: digestMailFrom(env, sessionSecret) })
   if (env.JOB_WORKER === 'on') await queue.startWorker()
 
   const development = env.NODE_ENV === 'development'

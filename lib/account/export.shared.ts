@@ -194,6 +194,18 @@ export const weeklyReviewSchema = z.object({
   released_at: timestamp.nullable(),
 })
 
+/** Whether the person gets the weekly email digest (no row: never chose, so off). */
+export const emailDigestSettingSchema = z.object({ user_id: id, weekly: z.boolean(), updated_at: timestamp })
+
+/** A week whose digest the job took on: sent, empty (nothing was due, no email), or claimed (not known to be sent). */
+export const emailDigestSentSchema = z.object({
+  period_start: date,
+  status: z.enum(['claimed', 'sent', 'empty']),
+  item_count: z.number().int(),
+  claimed_at: timestamp,
+  sent_at: timestamp.nullable(),
+})
+
 export const templateSchema = z.object({
   id,
   program_id: id,
@@ -263,6 +275,8 @@ export const exportFiles = {
   'weekly-plans.json': z.array(weeklyPlanSchema),
   'weekly-plan-items.json': z.array(weeklyPlanItemSchema),
   'weekly-reviews.json': z.array(weeklyReviewSchema),
+  'email-digest-settings.json': z.array(emailDigestSettingSchema),
+  'email-digests-sent.json': z.array(emailDigestSentSchema),
   'templates.json': z.array(templateSchema),
   'template-items.json': z.array(templateItemSchema),
   'tags.json': z.array(tagSchema),

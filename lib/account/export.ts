@@ -89,6 +89,12 @@ const fileQueries: Record<Exclude<ExportFileName, 'profile.json' | 'activity.jso
            r.patterns, r.suggestions, r.disclaimer, r.written_by, r.generated_at, r.released_at
     from public.weekly_reviews r where r.client_id = $1
     order by r.week_start, r.id`,
+  // Whether they get the weekly email digest, and which weeks' digests were sent (decision 029).
+  'email-digest-settings.json': `
+    select s.user_id, s.weekly, s.updated_at from public.email_digest_settings s where s.user_id = $1`,
+  'email-digests-sent.json': `
+    select d.period_start, d.status, d.item_count, d.claimed_at, d.sent_at
+    from public.email_digests_sent d where d.user_id = $1 order by d.period_start`,
   'templates.json': `
     select t.id, t.program_id, t.title, t.description, t.includes_conversation, t.stage_prompts, t.is_public,
            t.created_at, t.updated_at

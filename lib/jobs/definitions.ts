@@ -3,8 +3,8 @@ import { pruneAuditLog } from '../audit/retention'
 import { pruneSignInState } from '../auth/housekeeping'
 import type { ChatModel } from '../ai/model'
 import type { Database } from '../db/database'
-import type { Mailer } from '../mail/mailer'
 import { emailPendingMessages } from '../messages/messages'
+import { sendDueDigests, type DigestMail } from '../reminders/email-digest'
 import { completePastWeeks } from '../weekly/plans'
 import { writeDueReviews } from '../weekly/review'
 
@@ -21,10 +21,8 @@ export interface JobDependencies {
   db: Database
   /** The model, when one is configured; jobs that write words fall back to the numbers without it. */
   ai: ChatModel | null
-  /** The mailer, when SMTP is configured; jobs that send email do nothing without it. */
-  mailer: Mailer | null
-  /** The app's own address, for links in emails. */
-  appUrl: string
+  /** SMTP, links and the signing key for emails the jobs send (messages, the digest); null without SMTP_URL. */
+  mail?: DigestMail | null
   log: (line: string) => void
 }
 
@@ -39,6 +37,8 @@ interface JobDefinition<Data> {
   expireInSeconds: number
   /** Runs by itself on this cron schedule (UTC), besides when something sends it. */
   schedule?: string
+  /** The tables it writes (schema.table): all it owns, and nothing else (tests/integration/job-writes.test.ts). */
+  writes: readonly string[]
   run(deps: JobDependencies, data: Data): Promise<Record<string, unknown> | void>
 }
 
@@ -48,6 +48,7 @@ export interface Job<Data = unknown> {
   readonly retry: { limit: number; delaySeconds: number }
   readonly expireInSeconds: number
   readonly schedule?: string
+  readonly writes: readonly string[]
   readonly data: z.ZodType<Data>
   perform(deps: JobDependencies, data: unknown): Promise<Record<string, unknown> | void>
 }
@@ -66,6 +67,7 @@ export const authHousekeeping = defineJob({
   retry: { limit: 3, delaySeconds: 30 },
   expireInSeconds: 300,
   schedule: '17 * * * *', // hourly, off the hour
+  writes: ['private.login_sessions', 'private.password_reset_tokens', 'private.auth_attempts'],
   async run({ db }) {
     return { ...(await pruneSignInState(db)) }
   },
@@ -79,6 +81,7 @@ export const completePastWeeksJob = defineJob({
   expireInSeconds: 300,
   // Hourly: a week ends at midnight in each client's own zone, and zones are an hour apart at most.
   schedule: '5 * * * *',
+  writes: ['public.weekly_plans'],
   async run({ db }) {
     return completePastWeeks(db)
   },
@@ -94,6 +97,7 @@ export const auditRetention = defineJob({
   retry: { limit: 3, delaySeconds: 60 },
   expireInSeconds: 900,
   schedule: '41 3 * * *', // daily, at a quiet hour (UTC)
+  writes: ['public.audit_log'],
   async run({ db }) {
     return { removed: await pruneAuditLog(db) }
   },
@@ -111,8 +115,27 @@ export const weeklyReviewsJob = defineJob({
   retry: { limit: 3, delaySeconds: 120 },
   expireInSeconds: 1800,
   schedule: '25 * * * *', // hourly: a week ends at midnight in each client's own zone
+  writes: ['public.weekly_reviews'],
   async run({ db, ai }) {
     return writeDueReviews({ db, ai })
+  },
+})
+
+/**
+ * The weekly email digest (issue 13, point 6; decision 029): people who turned it on get one
+ * email on Monday from 07:00 where they live. Each week is claimed (public.email_digests_sent)
+ * before its email goes out, so a second run or a retry sends nothing twice; a failed send
+ * gives its claim back and fails the job after the others, and the retry sends it.
+ */
+export const emailDigestJob = defineJob({
+  name: 'email-digest',
+  data: z.object({}),
+  retry: { limit: 3, delaySeconds: 300 },
+  expireInSeconds: 1800,
+  schedule: '2 * * * *', // hourly: Monday 07:00 comes an hour apart around the world
+  writes: ['public.email_digests_sent'],
+  async run({ db, mail }) {
+    return { ...(await sendDueDigests({ db, mail: mail ?? null })) }
   },
 })
 
@@ -126,10 +149,11 @@ export const messageEmailsJob = defineJob({
   retry: { limit: 3, delaySeconds: 30 },
   expireInSeconds: 300,
   schedule: '* * * * *',
-  async run({ db, mailer, appUrl }) {
-    return emailPendingMessages(db, { mailer, appUrl })
+  writes: ['public.messages'],
+  async run({ db, mail }) {
+    return emailPendingMessages(db, { mailer: mail?.mailer ?? null, appUrl: mail?.appUrl ?? 'http://localhost:3000' })
   },
 })
 
 /** Every job the worker runs. */
-export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention, weeklyReviewsJob, messageEmailsJob]
+export const jobs: readonly Job[] = [authHousekeeping, completePastWeeksJob, auditRetention, weeklyReviewsJob, emailDigestJob, messageEmailsJob]

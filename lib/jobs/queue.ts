@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import PgBoss from 'pg-boss'
 import type { ChatModel } from '../ai/model'
 import type { Database, Tx } from '../db/database'
-import type { Mailer } from '../mail/mailer'
+import type { DigestMail } from '../reminders/email-digest'
 import { StartupError } from '../errors'
 import { jobs as allJobs, type Job, type JobDependencies } from './definitions'
 
@@ -86,18 +86,15 @@ export function openJobQueue(
     log = () => {},
     jobs = allJobs,
     ai = null,
-    mailer = null,
-    appUrl = 'http://localhost:3000',
+    mail = null,
   }: {
     log?: (line: string) => void
     /** The jobs this worker runs (all of them by default). */
     jobs?: readonly Job[]
     /** The model for jobs that write words (the weekly review); none: they use the numbers alone. */
     ai?: ChatModel | null
-    /** The mailer for jobs that send email; none: they send nothing. */
-    mailer?: Mailer | null
-    /** The app's address, for links in emails. */
-    appUrl?: string
+    /** Mail for jobs that send it (the digest); none: they send nothing. */
+    mail?: DigestMail | null
   } = {},
 ): JobQueue {
   const boss = new PgBoss({
@@ -150,7 +147,7 @@ export function openJobQueue(
     },
     async startWorker({ pollingIntervalSeconds = 2 } = {}) {
       await start()
-      const deps: JobDependencies = { db, ai, mailer, appUrl, log }
+      const deps: JobDependencies = { db, ai, mail, log }
       for (const job of jobs) {
         await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds }, async ([item]) => {
           if (!item) return

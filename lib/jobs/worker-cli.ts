@@ -2,16 +2,18 @@
 // several web processes started with JOB_WORKER=off. On the embedded database the web
 // process owns the data folder, so there the web process runs the jobs (the default).
 import { getChatModel } from '../ai/model'
+import { resolveSessionSecret } from '../auth/session-secret'
 import { openMigratedDatabase } from '../db/open'
 import { parseEnv } from '../env'
 import { StartupError } from '../errors'
+import { digestMailFrom } from '../reminders/email-digest'
 import { openJobQueue } from './queue'
-import { createMailer } from '../mail/mailer'
 
 try {
   const env = parseEnv(process.env)
   const db = await openMigratedDatabase(env, (line) => console.log(line))
-  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env), mailer: createMailer(env), appUrl: env.appUrl })
+  // The digest's unsubscribe links are signed with the web processes' SESSION_SECRET: set the same one here.
+  const queue = openJobQueue(db, { log: (line) => console.log(line), ai: getChatModel(env), mail: digestMailFrom(env, resolveSessionSecret(env)) })
   await queue.startWorker()
   console.log('The job worker is running; Ctrl+C stops it.')
   const stop = () => {

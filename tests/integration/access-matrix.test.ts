@@ -1538,3 +1538,42 @@ describeOnLog('session types', () => {
     await expect(as('coach', (tx) => tx.query(`update public.coaching_sessions set activity_type = 'SECRET' where id = $1`, [lib.assigned]))).rejects.toMatchObject({ kind: 'invalid' })
   })
 })
+
+describeOnOwnData('the email digest: email_digest_settings and email_digests_sent (decision 029)', () => {
+  it('a person’s digest setting is made, read and changed by that person only — not another client, not their coach, not a visitor', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'insert into public.email_digest_settings (user_id, weekly) values ($1, true) returning user_id', [id.client]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) => attempt(actor, 'select weekly from public.email_digest_settings where user_id = $1', [id.client]))
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, 'update public.email_digest_settings set weekly = false, updated_at = now() where user_id = $1 returning user_id', [id.client]),
+    )
+    // Nobody removes it through the API (off is weekly = false); it goes with the account. The service can.
+    await expectOnly([], everyoneBut(), (actor) => attempt(actor, 'delete from public.email_digest_settings where user_id = $1 returning user_id', [id.client]))
+    expect(await count('public.email_digest_settings', 'user_id = $1 and not weekly', [id.client])).toBe(1)
+  })
+
+  it('nobody turns on the digest in someone else’s name, nor hands their setting to another person', async () => {
+    for (const actor of ['peerClient', 'coach'] as const) {
+      expect([actor, await attempt(actor, 'insert into public.email_digest_settings (user_id, weekly) values ($1, true) returning user_id', [id.outsideClient])]).toEqual([actor, 'denied'])
+    }
+    expect(await attempt('client', 'update public.email_digest_settings set user_id = $2 where user_id = $1 returning user_id', [id.client, id.peerClient])).toBe('denied')
+    expect(await count('public.email_digest_settings', 'user_id = $1', [id.client])).toBe(1)
+  })
+
+  it('the record of digests sent is written by the job (the service) only, and read by its person only', async () => {
+    await expectOnly([], everyoneBut(), (actor) =>
+      attempt(actor, `insert into public.email_digests_sent (user_id, period_start, status) values ($1, '2027-02-08', 'sent') returning user_id`, [id.client]),
+    )
+    await service((tx) => tx.query(`insert into public.email_digests_sent (user_id, period_start, status, sent_at) values ($1, '2027-02-08', 'sent', now())`, [id.client]))
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `select status from public.email_digests_sent where user_id = $1 and period_start = '2027-02-08'`, [id.client]),
+    )
+    // Not even its person can unclaim a week (which would let the job send it again) or change it.
+    await expectOnly([], everyoneBut(), (actor) =>
+      attempt(actor, `update public.email_digests_sent set status = 'claimed', sent_at = null where user_id = $1 returning user_id`, [id.client]),
+    )
+    await expectOnly([], everyoneBut(), (actor) => attempt(actor, 'delete from public.email_digests_sent where user_id = $1 returning user_id', [id.client]))
+    expect(await count('public.email_digests_sent', `user_id = $1 and status = 'sent'`, [id.client])).toBe(1)
+  })
+})

@@ -52,6 +52,8 @@ async function rowsOf(userId: string): Promise<Record<string, number>> {
     'public.calendar_feeds': 'user_id = $1',
     'public.benchmarks': 'user_id = $1',
     'public.weekly_plans': 'client_id = $1',
+    'public.email_digest_settings': 'user_id = $1',
+    'public.email_digests_sent': 'user_id = $1',
     'private.login_sessions': 'user_id = $1',
     'private.password_reset_tokens': 'user_id = $1',
   }
@@ -117,6 +119,8 @@ async function clientWithEverything(auth: AuthBackend, email: string) {
       `insert into public.weekly_plans (client_id, program_id, coach_id, week_start) values ($1, $2, $3, date_trunc('week', now())::date)`,
       [client, program, coach],
     )
+    await tx.query(`insert into public.email_digest_settings (user_id, weekly) values ($1, true)`, [client])
+    await tx.query(`insert into public.email_digests_sent (user_id, period_start, status, sent_at) values ($1, date_trunc('week', now())::date, 'sent', now())`, [client])
     // The bystander's own records, which must stay.
     await tx.query(`insert into public.coaching_sessions (user_id, title) values ($1, 'Bystander''s')`, [bystander])
   })

@@ -372,10 +372,10 @@ describe('retention', () => {
       service((tx) => tx.query<{ id: number }>('select id::int as id from public.audit_log where actor_id = $1 order by id', [userId])).then((rows) =>
         rows.map((r) => r.id),
       )
-    expect(await auditRetention.perform({ db: testDb.db, ai: null, mailer: null, appUrl: 'http://localhost:3000', log: () => {} }, {})).toEqual({ removed: 1 })
+    expect(await auditRetention.perform({ db: testDb.db, ai: null, log: () => {} }, {})).toEqual({ removed: 1 })
     expect(await remaining()).toEqual(ids.slice(1))
     // A second run removes nothing more.
-    expect(await auditRetention.perform({ db: testDb.db, ai: null, mailer: null, appUrl: 'http://localhost:3000', log: () => {} }, {})).toEqual({ removed: 0 })
+    expect(await auditRetention.perform({ db: testDb.db, ai: null, log: () => {} }, {})).toEqual({ removed: 0 })
     expect(await remaining()).toEqual(ids.slice(1))
     // Never under a year.
     await expect(service((tx) => tx.query('update private.audit_settings set retention_days = 30'))).rejects.toThrow()

@@ -70,6 +70,7 @@ describe('running jobs', () => {
     name: `test-flaky-${randomUUID().slice(0, 8)}`,
     retry: { limit: 2, delaySeconds: 1 },
     expireInSeconds: 60,
+    writes: [],
     data: z.object({ failTimes: z.number(), key: z.string() }),
     runs: new Map<string, number>(),
     async perform(_deps: unknown, data: unknown) {

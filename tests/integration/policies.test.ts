@@ -50,7 +50,9 @@ describe('tables in public', () => {
         ('programs', 'created_by', 'UPDATE'), ('profiles', 'id', 'UPDATE'),
         ('calendar_feeds', 'user_id', 'UPDATE'), ('session_summary_drafts', 'session_id', 'UPDATE'),
         ('reply_claims', 'user_id', 'UPDATE'), ('reply_claims', 'session_id', 'UPDATE'),
-        ('reply_claims', 'message_id', 'UPDATE'), ('session_memories', 'session_id', 'UPDATE')
+        ('reply_claims', 'message_id', 'UPDATE'), ('session_memories', 'session_id', 'UPDATE'),
+        ('email_digest_settings', 'user_id', 'UPDATE'), ('email_digests_sent', null, 'INSERT'),
+        ('email_digests_sent', null, 'UPDATE'), ('email_digests_sent', null, 'DELETE')
       ) p(tablename, column_name, privilege)
       join pg_class c on c.relname = p.tablename and c.relnamespace = 'public'::regnamespace
       left join pg_attribute a on a.attrelid = c.oid and a.attname = p.column_name

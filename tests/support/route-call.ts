@@ -1,7 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node'
 import type { AuthBackend } from '#lib/auth/index'
 import type { Database } from '#lib/db/database'
-import { parseEnv } from '#lib/env'
+import { parseEnv, type Env } from '#lib/env'
 import type { CookieJar } from './cookie-jar'
 
 /**
@@ -24,7 +24,16 @@ type RouteFunction = (args: { request: Request; context: AppLoadContext; params:
 
 export async function callRoute(
   handler: RouteFunction,
-  options: { url: string; form?: Record<string, string>; params?: Record<string, string>; jar: CookieJar; auth: AuthBackend; db: Database },
+  options: {
+    url: string
+    form?: Record<string, string>
+    params?: Record<string, string>
+    jar: CookieJar
+    auth: AuthBackend
+    db: Database
+    /** The environment the route sees (default: NODE_ENV=test and nothing else). */
+    env?: Env
+  },
 ): Promise<RouteAnswer> {
   const cookieHeader = options.jar.header()
   const headers = new Headers(cookieHeader ? { Cookie: cookieHeader } : {})
@@ -35,7 +44,7 @@ export async function callRoute(
   let userId: Promise<string | null> | undefined
   const context: AppLoadContext = {
     db: options.db,
-    env: parseEnv({ NODE_ENV: 'test' }),
+    env: options.env ?? parseEnv({ NODE_ENV: 'test' }),
     auth: options.auth,
     ai: null,
     ipAddress: '203.0.113.7',

@@ -6,6 +6,14 @@ export interface ReceivedEmail {
   to: string[]
   subject: string
   text: string
+  /** The header block as it arrived (folded lines joined), for headers the fields above do not cover. */
+  headers: string
+}
+
+/** One header's value (folded lines unfolded), or null when the email has none. */
+export function headerOf(email: ReceivedEmail, name: string): string | null {
+  const escaped = name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')
+  return new RegExp(`^${escaped}:[ \\t]*(.*)$`, 'im').exec(email.headers)?.[1]?.trim() ?? null
 }
 
 export interface SmtpReceiver {
@@ -46,6 +54,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: /^subject:\s*(.*)$/im.exec(headers)?.[1]?.trim() ?? '',
           text: decodeBody(headers, raw.slice(split + 4)),
+          headers: headers.replace(/\r?\n[ \t]+/g, ' '),
         })
         for (const waiter of waiters.filter((w) => emails.length >= w.count)) waiter.resolve([...emails])
         callback()
