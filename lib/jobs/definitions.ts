@@ -111,13 +111,14 @@ export const auditRetention = defineJob({
  */
 export const weeklyReviewsJob = defineJob({
   name: 'weekly-reviews',
-  data: z.object({}),
+  // `now`: when the run counts as happening (the schedule sends none: the real time); a late rerun, or a test, passes a later one.
+  data: z.object({ now: z.iso.datetime().optional() }),
   retry: { limit: 3, delaySeconds: 120 },
   expireInSeconds: 1800,
   schedule: '25 * * * *', // hourly: a week ends at midnight in each client's own zone
   writes: ['public.weekly_reviews'],
-  async run({ db, ai }) {
-    return writeDueReviews({ db, ai })
+  async run({ db, ai }, { now }) {
+    return writeDueReviews({ db, ai }, now ? { now: new Date(now) } : {})
   },
 })
 

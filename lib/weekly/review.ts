@@ -12,8 +12,9 @@ import { addDays } from './weeks.shared'
  * client with a logged session that week, one review. The numbers — adherence and volume —
  * are counted in SQL here, never by a model. A model (through lib/ai, structured output
  * checked by `reviewWordsSchema`) writes only the fatigue analysis, patterns and suggestions,
- * from those numbers and what the client noted; without one, they are composed from the
- * numbers alone. Written by the job as the service, once per inputs: a second run with the
+ * from those numbers, what the client noted and what they said in the week's sessions that
+ * the review's reader may see (`weekSaid`); without one, they are composed from the numbers
+ * alone. Written by the job as the service, once per inputs: a second run with the
  * same inputs writes nothing, and a review a coach edited or released is never overwritten.
  */
 
@@ -119,6 +120,48 @@ export async function weekNumbers(tx: Tx, { clientId, weekStart }: { clientId: s
   }
 }
 
+/** What the client said in the week's sessions, bounded so a review's cost does not grow with how much they talk. */
+export const saidLimits = { turns: 20, charsPerTurn: 400, chars: 4000 } as const
+
+export interface SaidTurn {
+  /** The session's day, so the model can tell the week's days apart. */
+  day: string
+  text: string
+}
+
+/**
+ * The client's own turns in the conversations of the week's sessions, as far as the review's
+ * reader may see them: in a coached program (programId given) only sessions shared in that
+ * program — what its coaches read — never a private one; with no program the reader is the
+ * client, who reads all of theirs. The last `saidLimits.turns` turns, each cut to
+ * `charsPerTurn`, the oldest dropped first past `chars` in all; in the order they were said.
+ */
+export async function weekSaid(tx: Tx, { clientId, weekStart, programId }: { clientId: string; weekStart: string; programId: string | null }): Promise<SaidTurn[]> {
+  const rows = await tx.query<{ day: string; text: string }>(
+    `select t.day, t.text from (
+       select s.session_date::text as day, left(btrim(e.msg ->> 'content'), $4) as text, e.msg ->> 'at' as said_at, r.stage_number, e.ord
+       from public.coaching_sessions s
+       join public.stage_responses r on r.session_id = s.id
+       cross join lateral jsonb_array_elements(coalesce(r.responses -> 'transcript', '[]'::jsonb)) with ordinality as e(msg, ord)
+       where s.user_id = $1 and s.session_date between $2::date and $2::date + 6 and s.cancelled_at is null
+         and ($3::uuid is null or (s.visibility = 'shared' and s.program_id = $3::uuid))
+         and e.msg ->> 'role' = 'client' and btrim(coalesce(e.msg ->> 'content', '')) <> ''
+       order by said_at desc, s.session_date desc, r.stage_number desc, e.ord desc
+       limit $5
+     ) t`,
+    [clientId, weekStart, programId, saidLimits.charsPerTurn, saidLimits.turns],
+  )
+  // Newest first from the query: keep turns while they fit, then give them back oldest first.
+  const kept: SaidTurn[] = []
+  let total = 0
+  for (const row of rows) {
+    if (total + row.text.length > saidLimits.chars) break
+    total += row.text.length
+    kept.push({ day: row.day, text: row.text })
+  }
+  return kept.reverse()
+}
+
 const kg = (value: number) => `${Math.round(value).toLocaleString('en')} kg`
 
 /** The words without a model: what the numbers say, and one suggestion with its reasoning. */
@@ -144,6 +187,12 @@ export function reviewFromNumbers(numbers: WeekNumbers): ReviewWords {
   return { fatigueAnalysis, patterns, suggestions: [suggestion] }
 }
 
+/** The model's input: the numbers as context, and the client's words, each in the tags the model is told never to obey. */
+export function reviewPrompt(numbers: WeekNumbers, said: SaidTurn[]): string {
+  const words = said.length === 0 ? 'Nothing said in sessions this week.' : said.map((turn) => `[${turn.day}] ${turn.text}`).join('\n')
+  return `${delimit('context', JSON.stringify(numbers))}\n\n${delimit('transcript', words)}`
+}
+
 export type ReviewOutcome = 'written' | 'unchanged' | 'kept' | 'no-logs'
 
 /**
@@ -155,7 +204,7 @@ export async function writeWeeklyReview(
   { db, ai }: { db: Database; ai: ChatModel | null },
   { clientId, weekStart }: { clientId: string; weekStart: string },
 ): Promise<ReviewOutcome> {
-  const { numbers, programId, planId, existing } = await db.asService(async (tx) => {
+  const { numbers, said, programId, planId, existing } = await db.asService(async (tx) => {
     const numbers = await weekNumbers(tx, { clientId, weekStart })
     const [plan] = await tx.query<{ id: string; program_id: string }>(
       `select id, program_id from public.weekly_plans where client_id = $1 and week_start = $2 and status <> 'archived' order by version desc limit 1`,
@@ -169,17 +218,19 @@ export async function writeWeeklyReview(
       'select inputs_hash, edited_at, released_at from public.weekly_reviews where client_id = $1 and week_start = $2',
       [clientId, weekStart],
     )
-    return { numbers, programId: membership?.program_id ?? null, planId: plan?.id ?? null, existing }
+    const programId = membership?.program_id ?? null
+    const said = await weekSaid(tx, { clientId, weekStart, programId })
+    return { numbers, said, programId, planId: plan?.id ?? null, existing }
   })
   if (numbers.loggedSessions === 0) return 'no-logs'
   const prompt = loadPrompt('weekly-review.md')
   const writtenBy = ai ? 'model' : 'numbers'
-  const inputsHash = createHash('sha256').update(JSON.stringify({ numbers, programId, prompt: prompt.version, writtenBy })).digest('hex')
+  const inputsHash = createHash('sha256').update(JSON.stringify({ numbers, said: ai ? said : [], programId, prompt: prompt.version, writtenBy })).digest('hex')
   if (existing && (existing.edited_at || existing.released_at)) return 'kept'
   if (existing?.inputs_hash === inputsHash) return 'unchanged'
 
   const words = ai
-    ? (await generateStructured(ai, { system: prompt.body, prompt: delimit('context', JSON.stringify(numbers)), schema: reviewWordsSchema })).value
+    ? (await generateStructured(ai, { system: prompt.body, prompt: reviewPrompt(numbers, said), schema: reviewWordsSchema })).value
     : reviewFromNumbers(numbers)
   await db.asService((tx) =>
     tx.query(
@@ -210,11 +261,19 @@ export async function writeWeeklyReview(
   return 'written'
 }
 
+/** How many clients' reviews the job writes at once: each waits mostly on the model, so one at a time would take 1,000 × its latency. */
+export const reviewConcurrency = 10
+
 /**
  * The job's work: every client with a logged session in a week that ended (in their own
- * zone) within the last fortnight gets that week's review. Safe to run again.
+ * zone) within the last fortnight gets that week's review, `concurrency` clients at a time
+ * (bench/weekly.ts measures it). Safe to run again. `now` is when the job counts as running —
+ * the real time on the schedule; a run asked for another time (a late rerun) passes it.
  */
-export async function writeDueReviews(deps: { db: Database; ai: ChatModel | null }, { now = new Date() }: { now?: Date } = {}): Promise<Record<ReviewOutcome, number>> {
+export async function writeDueReviews(
+  deps: { db: Database; ai: ChatModel | null },
+  { now = new Date(), concurrency = reviewConcurrency }: { now?: Date; concurrency?: number } = {},
+): Promise<Record<ReviewOutcome, number>> {
   const weeks = await deps.db.asService((tx) =>
     tx.query<{ client_id: string; week_start: string }>(
       `select distinct s.user_id as client_id, date_trunc('week', s.session_date)::date::text as week_start
@@ -229,7 +288,21 @@ export async function writeDueReviews(deps: { db: Database; ai: ChatModel | null
     ),
   )
   const counts: Record<ReviewOutcome, number> = { written: 0, unchanged: 0, kept: 0, 'no-logs': 0 }
-  for (const week of weeks) counts[await writeWeeklyReview(deps, { clientId: week.client_id, weekStart: week.week_start })] += 1
+  let next = 0
+  const failures: unknown[] = []
+  // A few workers share the list; one client's failure does not stop the others, and fails the job at the end (to be retried).
+  const worker = async () => {
+    while (next < weeks.length) {
+      const week = weeks[next++]!
+      try {
+        counts[await writeWeeklyReview(deps, { clientId: week.client_id, weekStart: week.week_start })] += 1
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, weeks.length)) }, worker))
+  if (failures.length > 0) throw failures[0]
   return counts
 }
 

@@ -2,8 +2,11 @@
  * The weekly review (issue 13, point 3) on a real Postgres: its numbers counted in SQL
  * against a hand-counted week (adherence, strength volume with a corrected set, endurance by
  * modality, average effort, the reasons given), the job written twice and storing one review,
- * a failing model call retried and leaving nothing half-written, the words' schema refusing a
- * suggestion without its reasoning, the model writing only the words, and who may read,
+ * a failing model call retried and leaving nothing half-written (also as the real job on the
+ * queue: retried, then kept as failed with its error), the words' schema refusing a
+ * suggestion without its reasoning, the model writing only the words, what the client said
+ * in the week's sessions reaching the model only from sessions the reader may see (bounded,
+ * and part of the inputs), and who may read,
  * edit and release a review — the client only once released, their coach always, nobody else.
  */
 import { randomUUID } from 'node:crypto'
@@ -11,8 +14,10 @@ import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getChatModel } from '#lib/ai/model'
+import { weeklyReviewsJob } from '#lib/jobs/definitions'
+import { openJobQueue } from '#lib/jobs/queue'
 import { createProgram } from '#lib/programs/programs'
-import { editWeeklyReview, getWeeklyReview, releaseWeeklyReview, reviewWordsSchema, weekNumbers, writeDueReviews, writeWeeklyReview } from '#lib/weekly/review'
+import { editWeeklyReview, getWeeklyReview, releaseWeeklyReview, reviewWordsSchema, saidLimits, weekNumbers, weekSaid, writeDueReviews, writeWeeklyReview } from '#lib/weekly/review'
 import { caught } from '../support/app-error'
 import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
 import { allowConsoleError } from '../support/setup'
@@ -38,6 +43,21 @@ async function session(userId: string, { dueOn, completed, items, coachId = null
              $7::timestamptz, case when $8 then $7::timestamptz + interval '1 hour' end) returning id`,
     [userId, coachId, coachId ? programId : null, coachId ? 'coach_assigned' : 'self_assigned', coachId ? 'shared' : 'private', JSON.stringify(items), dueOn, completed],
   )
+  return row!.id
+}
+
+/** A session of the week with a conversation and no due date or measures, so the week's numbers stay as counted. */
+async function talk(userId: string, { on, shared, said }: { on: string; shared: boolean; said: string[] }) {
+  const [row] = await service<{ id: string }>(
+    `insert into public.coaching_sessions (user_id, coach_id, program_id, session_type, source, visibility, title, session_date, started_at, completed_at)
+     values ($1, $2, $3, 'self_coaching', 'self_assigned', $4, 'Check-in', $5::date, $5::timestamptz, $5::timestamptz + interval '1 hour') returning id`,
+    [userId, shared ? coach : null, shared ? programId : null, shared ? 'shared' : 'private', on],
+  )
+  const transcript = said.flatMap((text, i) => [
+    { id: randomUUID(), role: 'assistant', content: 'How did it go?', at: `${on}T08:${String(i).padStart(2, '0')}:00.000Z` },
+    { id: randomUUID(), role: 'client', content: text, at: `${on}T08:${String(i).padStart(2, '0')}:30.000Z` },
+  ])
+  await service(`insert into public.stage_responses (session_id, stage_number, stage_name, responses) values ($1, 1, 'check_in', $2::jsonb)`, [row!.id, JSON.stringify({ transcript })])
   return row!.id
 }
 
@@ -126,12 +146,15 @@ describe('with a model', () => {
   const server = setupServer()
   const baseUrl = 'http://review-model.test/v1'
   let calls = 0
+  /** Every request body the fake model received, in order. */
+  const bodies: string[] = []
   let reply: () => Response = () => HttpResponse.json({ error: { message: 'down' } }, { status: 500 })
   beforeAll(() => {
     server.listen({ onUnhandledRequest: 'bypass' })
     server.use(
-      http.post(`${baseUrl}/chat/completions`, () => {
+      http.post(`${baseUrl}/chat/completions`, async ({ request }) => {
         calls += 1
+        bodies.push(await request.text())
         return reply()
       }),
     )
@@ -157,6 +180,51 @@ describe('with a model', () => {
     expect(await service(`select 1 from public.weekly_reviews where client_id = $1`, [client])).toEqual([])
   })
 
+  it('as the real job on the queue: a failing model is retried, then the job is kept as failed with its error, and no review is half-written; once the model answers, a new run writes them', async () => {
+    await service(`delete from public.weekly_reviews where week_start = $1`, [week])
+    allowConsoleError()
+    reply = () => HttpResponse.json({ error: { message: 'down' } }, { status: 500 })
+    // The job as defined, retried sooner than its two minutes so the test does not wait, and not scheduled.
+    const { schedule: _hourly, ...asDefined } = weeklyReviewsJob
+    const job = { ...asDefined, retry: { limit: 1, delaySeconds: 1 } }
+    const queue = openJobQueue(testDb.db, { jobs: [job], ai: ai() })
+    const rows = () => service<{ id: string; state: string; retry_count: number }>(`select id, state::text as state, retry_count from pgboss.job where name = 'weekly-reviews' order by created_on`, [])
+    const until = async (done: (all: { id: string; state: string; retry_count: number }[]) => boolean) => {
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const all = await rows()
+        if (done(all)) return all
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      throw new Error('Gave up waiting for the weekly-reviews job')
+    }
+    try {
+      await queue.startWorker({ pollingIntervalSeconds: 0.5 })
+      const callsBefore = calls
+      const failing = await queue.send(job, { now: afterTheWeek.toISOString() })
+      const [failed] = (await until((all) => all.some((r) => r.id === failing && r.state === 'failed'))).filter((r) => r.id === failing)
+      expect(failed).toMatchObject({ state: 'failed', retry_count: 1 })
+      // Both tries asked the model (each try's SDK call retries on its own too).
+      expect(calls - callsBefore).toBeGreaterThanOrEqual(2)
+      const status = await queue.status()
+      expect(status.recentFailures).toContainEqual(expect.objectContaining({ id: failing, name: 'weekly-reviews', retries: 1, error: expect.stringMatching(/\S/) }))
+      expect(await service(`select id from public.weekly_reviews where week_start = $1`, [week])).toEqual([])
+
+      // A model answer with a suggestion and no reasoning is refused by the schema: nothing written either.
+      reply = () => completion({ fatigueAnalysis: 'A steady week.', patterns: [], suggestions: [{ suggestion: 'Rest more.', reasoning: '' }] })
+      await expect(writeWeeklyReview({ db: testDb.db, ai: ai() }, { clientId: client, weekStart: week })).rejects.toThrow()
+      expect(await service(`select id from public.weekly_reviews where week_start = $1`, [week])).toEqual([])
+
+      reply = () => completion({ fatigueAnalysis: 'A steady week.', patterns: ['Strength went well.'], suggestions: [{ suggestion: 'Keep it up.', reasoning: 'You did the strength work.' }] })
+      const answered = await queue.send(job, { now: afterTheWeek.toISOString() })
+      await until((all) => all.some((r) => r.id === answered && r.state === 'completed'))
+      expect((await service<{ client_id: string }>(`select client_id from public.weekly_reviews where week_start = $1 order by client_id`, [week])).map((r) => r.client_id)).toEqual([client, soloClient].sort())
+      // The next test writes the client's review itself.
+      await service(`delete from public.weekly_reviews where client_id = $1`, [client])
+    } finally {
+      await queue.stop()
+    }
+  })
+
   it('refuses words with a suggestion lacking its reasoning; writes only the words, the numbers staying the app’s', async () => {
     expect(reviewWordsSchema.safeParse({ fatigueAnalysis: 'Fine.', patterns: [], suggestions: [{ suggestion: 'Rest', reasoning: '' }] }).success).toBe(false)
     reply = () => completion({ fatigueAnalysis: 'Effort was high on Tuesday.', patterns: ['Strength went well.'], suggestions: [{ suggestion: 'Add an easy day.', reasoning: 'Average effort 8 of 10.' }] })
@@ -164,6 +232,60 @@ describe('with a model', () => {
     const review = await getWeeklyReview(testDb.db, { userId: coach, clientId: client, weekStart: week })
     expect(review).toMatchObject({ writtenBy: 'model', fatigueAnalysis: 'Effort was high on Tuesday.', adherence: 0.5, volume: { strengthKg: 1100 } })
     expect(review?.suggestions).toEqual([{ suggestion: 'Add an easy day.', reasoning: 'Average effort 8 of 10.' }])
+  })
+
+  it('gives the model what the client said in the week’s sessions shared with the program, never a private session’s words; the same words again ask nothing, new words write it again', async () => {
+    reply = () => completion({ fatigueAnalysis: 'Your calves took the hills hard.', patterns: ['Hills were tough.'], suggestions: [{ suggestion: 'Stretch after hills.', reasoning: 'You said your calves burned.' }] })
+    const shared = await talk(client, { on: '2027-02-03', shared: true, said: ['The hill repeats left my calves burning'] })
+    await talk(client, { on: '2027-02-05', shared: false, said: ['I am worried about the divorce papers'] })
+    // Words from another week are not this week's.
+    await talk(client, { on: '2027-02-08', shared: true, said: ['Next week I start swimming'] })
+
+    expect(await writeWeeklyReview({ db: testDb.db, ai: ai() }, { clientId: client, weekStart: week })).toBe('written')
+    const sent = bodies.at(-1)!
+    expect(sent).toContain('The hill repeats left my calves burning')
+    expect(sent).not.toContain('divorce')
+    expect(sent).not.toContain('swimming')
+    expect((await getWeeklyReview(testDb.db, { userId: coach, clientId: client, weekStart: week }))?.fatigueAnalysis).toBe('Your calves took the hills hard.')
+
+    // Same inputs: nothing asked, nothing written.
+    const asked = calls
+    expect(await writeWeeklyReview({ db: testDb.db, ai: ai() }, { clientId: client, weekStart: week })).toBe('unchanged')
+    expect(calls).toBe(asked)
+    // A new turn in the shared session changes the inputs: asked again, with it.
+    await service(
+      `update public.stage_responses set responses = jsonb_set(responses, '{transcript}', (responses -> 'transcript') || $2::jsonb) where session_id = $1`,
+      [shared, JSON.stringify([{ id: randomUUID(), role: 'client', content: 'Also my left shin ached on Friday', at: '2027-02-03T09:00:00.000Z' }])],
+    )
+    expect(await writeWeeklyReview({ db: testDb.db, ai: ai() }, { clientId: client, weekStart: week })).toBe('written')
+    expect(calls).toBe(asked + 1)
+    expect(bodies.at(-1)).toContain('Also my left shin ached on Friday')
+    expect(bodies.at(-1)).not.toContain('divorce')
+  })
+
+  it('a client with no program is the reader of their own review, so their private sessions’ words count', async () => {
+    reply = () => completion({ fatigueAnalysis: 'Sleep matters.', patterns: ['Short nights.'], suggestions: [{ suggestion: 'Go to bed earlier.', reasoning: 'You said you slept badly.' }] })
+    await talk(soloClient, { on: '2027-02-04', shared: false, said: ['I slept badly all week'] })
+    expect(await writeWeeklyReview({ db: testDb.db, ai: ai() }, { clientId: soloClient, weekStart: week })).toBe('written')
+    expect(bodies.at(-1)).toContain('I slept badly all week')
+  })
+})
+
+describe('what the client said, bounded', () => {
+  it('keeps the last turns within the turn and character caps, oldest first, each turn cut to its cap', async () => {
+    const talker = await createUser(testDb.db, { displayName: 'Talker' })
+    const long = (n: number) => `Turn ${String(n).padStart(2, '0')} ${'x'.repeat(292)}`
+    await talk(talker, { on: '2027-02-02', shared: false, said: Array.from({ length: 30 }, (_, i) => long(i + 1)) })
+    await talk(talker, { on: '2027-02-06', shared: false, said: [`Saturday ${'y'.repeat(900)}`] })
+    const said = await testDb.db.asService((tx) => weekSaid(tx, { clientId: talker, weekStart: week, programId: null }))
+    expect(said.length).toBeLessThanOrEqual(saidLimits.turns)
+    expect(said.reduce((sum, turn) => sum + turn.text.length, 0)).toBeLessThanOrEqual(saidLimits.chars)
+    // The newest turn (Saturday's, cut to 400 characters) is last; before it Tuesday's latest ones, in order.
+    expect(said.at(-1)).toEqual({ day: '2027-02-06', text: `Saturday ${'y'.repeat(saidLimits.charsPerTurn - 9)}` })
+    expect(said.at(-2)?.text.startsWith('Turn 30')).toBe(true)
+    expect(said.at(-3)?.text.startsWith('Turn 29')).toBe(true)
+    // 400 + 12 × 300 = 4,000 characters: Saturday's turn and Tuesday's last twelve.
+    expect(said.map((turn) => turn.text.slice(0, 7))).toEqual([...Array.from({ length: 12 }, (_, i) => `Turn ${i + 19}`), 'Saturda'])
   })
 })
 

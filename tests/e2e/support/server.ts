@@ -20,13 +20,20 @@ export interface AppServer {
   output(): string
   /** What the server printed on stderr so far. */
   errorOutput(): string
-  /** Sends SIGTERM, waits for the process to exit and removes its DATA_DIR. */
+  /** Sends SIGTERM, waits for the process to exit and removes its DATA_DIR (unless the test gave its own). */
   stop(): Promise<void>
 }
 
 export interface StartAppOptions {
   /** Extra environment for the app, e.g. { OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1' }. */
   env?: Record<string, string>
+  /**
+   * A DATA_DIR of the test's own instead of a fresh one, which stop() then leaves for the test
+   * to remove: a test that restarts the app (on the same `port`, so its pages keep their
+   * address) starts the second server on the first one's folder.
+   */
+  dataDir?: string
+  port?: number
 }
 
 /** A TCP port nothing listens on right now. */
@@ -64,8 +71,9 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppServer
 }
 
 async function startAppOnce(options: StartAppOptions): Promise<AppServer> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stagecoach-e2e-'))
-  const port = await freePort()
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'stagecoach-e2e-')))
+  const port = options.port ?? (await freePort())
+  const removeDataDir = () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }))
   const baseUrl = `http://127.0.0.1:${port}`
 
   const chunks: string[] = []
@@ -97,11 +105,11 @@ async function startAppOnce(options: StartAppOptions): Promise<AppServer> {
         if (timedOut) {
           child.kill('SIGKILL')
           await exited(child)
-          await rm(dataDir, { recursive: true, force: true })
+          await removeDataDir()
           throw new Error(`The app did not stop within ${STOP_TIMEOUT_MS} ms of SIGTERM. Its output:\n${output()}`)
         }
       }
-      await rm(dataDir, { recursive: true, force: true })
+      await removeDataDir()
     })())
 
   const deadline = Date.now() + STARTUP_TIMEOUT_MS
