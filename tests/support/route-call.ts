@@ -24,13 +24,16 @@ type RouteFunction = (args: { request: Request; context: AppLoadContext; params:
 
 export async function callRoute(
   handler: RouteFunction,
-  options: { url: string; form?: Record<string, string>; params?: Record<string, string>; jar: CookieJar; auth: AuthBackend; db: Database },
+  options: { url: string; form?: Record<string, string>; json?: unknown; params?: Record<string, string>; jar: CookieJar; auth: AuthBackend; db: Database },
 ): Promise<RouteAnswer> {
   const cookieHeader = options.jar.header()
   const headers = new Headers(cookieHeader ? { Cookie: cookieHeader } : {})
+  if (options.json !== undefined) headers.set('Content-Type', 'application/json')
   const request = options.form
     ? new Request(options.url, { method: 'POST', headers, body: new URLSearchParams(options.form) })
-    : new Request(options.url, { headers })
+    : options.json !== undefined
+      ? new Request(options.url, { method: 'POST', headers, body: JSON.stringify(options.json) })
+      : new Request(options.url, { headers })
   const setCookies: string[] = []
   let userId: Promise<string | null> | undefined
   const context: AppLoadContext = {
