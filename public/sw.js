@@ -19,7 +19,8 @@ self.addEventListener('install', () => self.skipWaiting())
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
 
 async function owner() {
-  const kept = await (await caches.open(PAGES)).match(OWNER)
+  // (caches.open would make the cache again after signing out deleted it.)
+  const kept = await caches.match(OWNER, { cacheName: PAGES })
   return kept ? kept.text() : null
 }
 
@@ -75,7 +76,7 @@ async function navigate(request) {
     return await fetch(request)
   } catch {
     const path = new URL(request.url).pathname
-    const [kept, who] = await Promise.all([caches.open(PAGES).then((pages) => pages.match(path)), owner()])
+    const [kept, who] = await Promise.all([caches.match(path, { cacheName: PAGES }), owner()])
     if (kept && who && kept.headers.get('X-Offline-Owner') === who) return kept
     return offlinePage()
   }
