@@ -64,6 +64,9 @@ export function createServer(parts: ServerParts): express.Express {
         "img-src 'self' data:",
         "font-src 'self'",
         development ? "connect-src 'self' ws: wss:" : "connect-src 'self'",
+        // The service worker (public/sw.js) and the web app manifest, from this origin only.
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -110,7 +113,20 @@ export function createServer(parts: ServerParts): express.Express {
         .filter((entry) => entry.isFile())
         .map((entry) => `/${entry.name}`),
     )
-    const serveTopLevel = express.static(parts.clientDirectory, { maxAge: '1h', index: false })
+    const serveTopLevel = express.static(parts.clientDirectory, {
+      maxAge: '1h',
+      index: false,
+      setHeaders(res, file) {
+        const name = path.basename(file)
+        // The service worker is checked for updates on every visit, and controls the whole app
+        // from the root (decision 030); it holds nothing personal itself.
+        if (name === 'sw.js') {
+          res.setHeader('Cache-Control', 'no-cache')
+          res.setHeader('Service-Worker-Allowed', '/')
+        }
+        if (name === 'manifest.webmanifest') res.setHeader('Content-Type', 'application/manifest+json; charset=utf-8')
+      },
+    })
     app.use((req, res, next) => (topLevelFiles.has(req.path) ? serveTopLevel(req, res, next) : next()))
   }
 

@@ -438,7 +438,12 @@ export function canCompleteSession(session: SessionView): boolean {
  * itself.
  */
 export async function completeSession(db: Database, { userId, sessionId }: { userId: string; sessionId: string }): Promise<{ hasConversation: boolean }> {
-  return db.asUser(userId, async (tx) => {
+  return db.asUser(userId, (tx) => completeSessionIn(tx, { userId, sessionId }))
+}
+
+/** Mark Complete inside a unit of work the caller holds as the user (an offline entry's sync writes its receipt in the same one). */
+export async function completeSessionIn(tx: Tx, { userId, sessionId }: { userId: string; sessionId: string }): Promise<{ hasConversation: boolean }> {
+  {
     const session = await readSession(tx, { userId, sessionId })
     if (session.status === 'completed') throw new AppError('conflict', 'This session is already complete.')
     if (!canCompleteSession(session)) requireRunnable(session)
@@ -454,7 +459,7 @@ export async function completeSession(db: Database, { userId, sessionId }: { use
     )
     if (rows.length === 0) throw new AppError('not_found', 'That session does not exist, or you cannot mark it complete.')
     return { hasConversation: session.hasConversation }
-  })
+  }
 }
 
 /**

@@ -40,6 +40,8 @@ export interface Measure {
   supersedesId: string | null
   /** The version that corrects this one; null while this is the current value. */
   supersededById: string | null
+  /** The id a device gave it when it was recorded offline (decision 030); null when recorded online. */
+  clientId: string | null
 }
 
 type MeasureRow = {
@@ -65,13 +67,14 @@ type MeasureRow = {
   competition_id: string | null
   supersedes_id: string | null
   superseded_by_id: string | null
+  client_id: string | null
 }
 
 const measureColumns = `
   m.id, m.session_id, s.title as session_title, s.session_date::text as session_date, s.time_slot,
   m.item_key, m.exercise_id, m.metric_key, m.set_number, m.value_numeric::float8 as value_numeric, m.value_scale,
   m.value_boolean, m.value_text, m.unit, m.modification, m.modification_reason, m.recorded_by, m.recorded_at,
-  m.competition_type, m.competition_id, m.supersedes_id,
+  m.competition_type, m.competition_id, m.supersedes_id, m.client_id,
   (select n.id from public.measures n where n.supersedes_id = m.id) as superseded_by_id`
 
 function toMeasure(row: MeasureRow): Measure {
@@ -103,6 +106,7 @@ function toMeasure(row: MeasureRow): Measure {
     competition: row.competition_type && row.competition_id ? { type: row.competition_type, id: row.competition_id } : null,
     supersedesId: row.supersedes_id,
     supersededById: row.superseded_by_id,
+    clientId: row.client_id,
   }
 }
 

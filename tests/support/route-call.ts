@@ -27,6 +27,7 @@ export async function callRoute(
   options: {
     url: string
     form?: Record<string, string>
+    json?: unknown
     params?: Record<string, string>
     jar: CookieJar
     auth: AuthBackend
@@ -37,9 +38,12 @@ export async function callRoute(
 ): Promise<RouteAnswer> {
   const cookieHeader = options.jar.header()
   const headers = new Headers(cookieHeader ? { Cookie: cookieHeader } : {})
+  if (options.json !== undefined) headers.set('Content-Type', 'application/json')
   const request = options.form
     ? new Request(options.url, { method: 'POST', headers, body: new URLSearchParams(options.form) })
-    : new Request(options.url, { headers })
+    : options.json !== undefined
+      ? new Request(options.url, { method: 'POST', headers, body: JSON.stringify(options.json) })
+      : new Request(options.url, { headers })
   const setCookies: string[] = []
   let userId: Promise<string | null> | undefined
   const context: AppLoadContext = {

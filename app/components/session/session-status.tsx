@@ -7,6 +7,8 @@ import { FormError, Notice, SubmitButton, TextField } from '~/components/form'
 import { Card } from '~/components/layout'
 import type { action as settingsAction } from '~/routes/sessions.$sessionId.settings'
 import type { action as statusAction } from '~/routes/sessions.$sessionId.status'
+import { useOffline } from '~/offline/offline-provider'
+import { describeOfflineStatus } from '~/offline/outbox'
 import type { SessionData } from './use-session'
 
 /** A status change (carry on, complete, cancel) by its own fetcher: success redirects, a refusal shows beside the button. */
@@ -104,8 +106,25 @@ export function SessionSettings({ sessionId, title }: { sessionId: string; title
  */
 export function MarkCompleteCard({ session, canComplete }: { session: SessionData; canComplete: boolean }) {
   const { fetcher, pending, failure } = useStatusChange()
+  const offline = useOffline()
   if (!canComplete) return null
   const conversationUnfinished = session.hasConversation && !session.stages.find((s) => s.number === lastStage)?.completedAt
+  // Marked complete on this device, without signal: it syncs after the values recorded before it.
+  const onDevice = offline?.entries.find((e) => e.kind === 'complete' && e.sessionId === session.id)
+  if (onDevice) {
+    return (
+      <Card title="Mark complete">
+        <p className="text-sm text-slate-700">
+          Marked complete on this device · {describeOfflineStatus(onDevice)}
+          {onDevice.status === 'error' && offline ? (
+            <button type="button" className="ml-2 underline" onClick={() => void offline.discard(onDevice.clientId)}>
+              Discard
+            </button>
+          ) : null}
+        </p>
+      </Card>
+    )
+  }
   return (
     <Card title="Mark complete">
       <p className="mb-3 text-sm text-slate-600">
@@ -115,7 +134,16 @@ export function MarkCompleteCard({ session, canComplete }: { session: SessionDat
             ? `Mark it complete when ${session.clientName} has done it. It cannot be undone.`
             : 'When you have done everything above, mark the session complete. It cannot be undone.'}
       </p>
-      <fetcher.Form method="post" action={`/sessions/${session.id}/status`} className="flex flex-col gap-2">
+      <fetcher.Form
+        method="post"
+        action={`/sessions/${session.id}/status`}
+        className="flex flex-col gap-2"
+        onSubmit={(event) => {
+          if (!offline || offline.online) return
+          event.preventDefault()
+          void offline.record({ kind: 'complete', clientId: crypto.randomUUID(), deviceTime: new Date().toISOString(), sessionId: session.id })
+        }}
+      >
         <input type="hidden" name="intent" value="complete" />
         <FormError>{failure}</FormError>
         <div>

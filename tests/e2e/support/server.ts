@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { openPgliteDriver } from '#lib/db/pglite-driver'
 import { childEnv } from '../../support/child-env'
 
 const projectRoot = path.resolve(import.meta.dirname, '../../..')
@@ -22,6 +23,12 @@ export interface AppServer {
   errorOutput(): string
   /** Sends SIGTERM, waits for the process to exit and removes its DATA_DIR (unless the test gave its own). */
   stop(): Promise<void>
+  /**
+   * Runs a query on the app's database as its owner (what rows are really there): the app
+   * stops, its embedded database is opened, queried and closed, and the app starts again on
+   * the same port and data. Browser contexts keep their cookies; pages should be reloaded.
+   */
+  query<Row extends object>(text: string, params?: readonly unknown[]): Promise<Row[]>
 }
 
 export interface StartAppOptions {
@@ -78,19 +85,23 @@ async function startAppOnce(options: StartAppOptions): Promise<AppServer> {
 
   const chunks: string[] = []
   const errorChunks: string[] = []
-  // `node --import tsx` rather than `npx tsx`: one process, so SIGTERM reaches the app itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], {
-    cwd: projectRoot,
-    env: childEnv({ ...options.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => {
-    chunks.push(chunk.toString())
-    errorChunks.push(chunk.toString())
-  })
   let spawnError: Error | undefined
-  child.on('error', (error) => (spawnError = error))
+  const launch = () => {
+    // `node --import tsx` rather than `npx tsx`: one process, so SIGTERM reaches the app itself.
+    const launched = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], {
+      cwd: projectRoot,
+      env: childEnv({ ...options.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    launched.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk.toString()))
+    launched.stderr!.on('data', (chunk: Buffer) => {
+      chunks.push(chunk.toString())
+      errorChunks.push(chunk.toString())
+    })
+    launched.on('error', (error) => (spawnError = error))
+    return launched
+  }
+  let child = launch()
 
   const output = () => chunks.join('')
   let stopped: Promise<void> | undefined
@@ -98,10 +109,7 @@ async function startAppOnce(options: StartAppOptions): Promise<AppServer> {
     (stopped ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
-        const timedOut = await Promise.race([
-          exited(child).then(() => false),
-          new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_TIMEOUT_MS).unref()),
-        ])
+        const timedOut = await Promise.race([exited(child).then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_TIMEOUT_MS).unref())])
         if (timedOut) {
           child.kill('SIGKILL')
           await exited(child)
@@ -112,39 +120,52 @@ async function startAppOnce(options: StartAppOptions): Promise<AppServer> {
       await removeDataDir()
     })())
 
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS
-  let lastProblem = 'no answer yet'
-  while (true) {
-    if (spawnError) {
-      await stop().catch(() => {})
-      throw new Error(`Could not start the app: ${spawnError.message}`)
+  await waitForHealth()
+
+  async function waitForHealth() {
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS
+    let lastProblem = 'no answer yet'
+    while (true) {
+      if (spawnError) {
+        await stop().catch(() => {})
+        throw new Error(`Could not start the app: ${spawnError.message}`)
+      }
+      if (child.exitCode !== null || child.signalCode !== null) {
+        await stop().catch(() => {})
+        // The global setup built build/ moments ago; if it is gone, something else rebuilt it meanwhile.
+        const hint = /Cannot find module .*build[\\/]server[\\/]index\.js/.test(output())
+          ? '\nbuild/ disappeared after the e2e global setup built it: another build (`npm test`, whose build ' +
+            'project rebuilds build/, or `npm run build`) is probably running in this checkout at the same time.'
+          : ''
+        throw new Error(`The app exited (${child.exitCode ?? child.signalCode}) before /healthz answered.${hint} Its output:\n${output()}`)
+      }
+      if (Date.now() > deadline) {
+        await stop().catch(() => {})
+        throw new Error(`GET ${baseUrl}/healthz did not answer 200 within ${STARTUP_TIMEOUT_MS} ms (${lastProblem}). Its output:\n${output()}`)
+      }
+      try {
+        const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) })
+        if (response.status === 200) break
+        lastProblem = `last status ${response.status}: ${await response.text()}`
+      } catch (error) {
+        lastProblem = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ''}` : String(error)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    if (child.exitCode !== null || child.signalCode !== null) {
-      await stop().catch(() => {})
-      // The global setup built build/ moments ago; if it is gone, something else rebuilt it meanwhile.
-      const hint = /Cannot find module .*build[\\/]server[\\/]index\.js/.test(output())
-        ? '\nbuild/ disappeared after the e2e global setup built it: another build (`npm test`, whose build ' +
-          'project rebuilds build/, or `npm run build`) is probably running in this checkout at the same time.'
-        : ''
-      throw new Error(
-        `The app exited (${child.exitCode ?? child.signalCode}) before /healthz answered.${hint} Its output:\n${output()}`,
-      )
-    }
-    if (Date.now() > deadline) {
-      await stop().catch(() => {})
-      throw new Error(
-        `GET ${baseUrl}/healthz did not answer 200 within ${STARTUP_TIMEOUT_MS} ms (${lastProblem}). Its output:\n${output()}`,
-      )
-    }
-    try {
-      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) })
-      if (response.status === 200) break
-      lastProblem = `last status ${response.status}: ${await response.text()}`
-    } catch (error) {
-      lastProblem = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ''}` : String(error)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 
-  return { baseUrl, port, dataDir, output, errorOutput: () => errorChunks.join(''), stop }
+  async function query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    child.kill('SIGTERM')
+    await exited(child)
+    const driver = await openPgliteDriver({ dataDirectory: dataDir })
+    try {
+      return await driver.transaction((tx) => tx.query<Row>(text, params))
+    } finally {
+      await driver.close()
+      child = launch()
+      await waitForHealth()
+    }
+  }
+
+  return { baseUrl, port, dataDir, output, errorOutput: () => errorChunks.join(''), stop, query }
 }
