@@ -116,6 +116,17 @@ describe('writing a week', () => {
     expect(squats.items).toEqual([expect.objectContaining({ kind: 'drill', title: 'Squats', instructions: 'Brace.', prescription: expect.objectContaining({ type: 'strength', sets: 3, reps: 5 }) })])
   })
 
+  it('across a daylight-saving change, each day is due at its own end of day where the client lives, and the week still starts on the Monday', async () => {
+    // New York leaves summer time on Sunday 7 November 2027: Saturday is UTC-4, Sunday UTC-5.
+    const week = '2027-11-01'
+    await savePlan(testDb.db, { userId: coach, clientId: client, programId, weekStart: week, note: '', items: [row('2027-11-06', 'Long run'), row('2027-11-07', 'Recovery swim')] })
+    const items = (await getWeek(testDb.db, { userId: client, clientId: client, weekStart: week }))!.plan!.items
+    const due = await Promise.all(items.map(async (item) => (await sessionRow(item.sessionId!)).due_at.toISOString()))
+    expect(due).toEqual(['2027-11-07T03:59:59.000Z', '2027-11-08T04:59:59.000Z'])
+    // The Sunday of the change is not a week's start, whatever the zone.
+    expect(await caught(savePlan(testDb.db, { userId: coach, clientId: client, programId, weekStart: '2027-11-07', note: '', items: [] }))).toMatchObject({ kind: 'invalid' })
+  })
+
   it('refuses a week that does not start on a Monday, and a day outside the week, in the database too', async () => {
     const week = nextWeek()
     const notMonday = await testDb.db
