@@ -16,13 +16,10 @@
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { listNeedsAttention } from '../lib/attention/needs-attention'
-import { createDatabase, type Database } from '../lib/db/database'
-import { migrate } from '../lib/db/migrate'
-import { openPgliteDriver } from '../lib/db/pglite-driver'
-import { openPostgresDriver } from '../lib/db/postgres-driver'
+import type { Database } from '../lib/db/database'
+import { openBenchDatabase } from './support/database'
 import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
 import { describeMachine, formatTable, loadAverage, log, machineInfo, writeResults } from './support/report'
-import { createScratchDatabase } from './support/server'
 import { summarize, type Summary } from './support/stats'
 
 const { values: args } = parseArgs({
@@ -110,23 +107,7 @@ interface Run {
 }
 
 async function runOnce(target: Target, history: number): Promise<Run> {
-  let cleanup: () => Promise<void>
-  let db: Database
-  if (target === 'pglite') {
-    const driver = await openPgliteDriver()
-    db = createDatabase(driver)
-    cleanup = () => driver.close()
-    await migrate(driver)
-  } else {
-    const scratch = await createScratchDatabase(settings.adminUrl)
-    const driver = openPostgresDriver(scratch.url, { maxConnections: 5 })
-    db = createDatabase(driver)
-    cleanup = async () => {
-      await driver.close()
-      await scratch.drop()
-    }
-    await migrate(driver)
-  }
+  const { db, close: cleanup } = await openBenchDatabase(target, settings.adminUrl)
   try {
     const started = performance.now()
     const { coach, counts } = await seed(db, history)

@@ -19,16 +19,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { createDatabase, type Database } from '../lib/db/database'
-import { migrate } from '../lib/db/migrate'
-import { openPgliteDriver } from '../lib/db/pglite-driver'
-import { openPostgresDriver } from '../lib/db/postgres-driver'
 import { benchmarkHistory, currentBenchmarks } from '../lib/measures/benchmarks'
 import { clientAdherence, measureHistory, recordMeasure, sessionCompliance } from '../lib/measures/measures'
 import { clientProgress } from '../lib/measures/progress'
+import type { Database } from '../lib/db/database'
+import { openBenchDatabase } from './support/database'
 import { parseTargets, targetOptions, wholeNumber, type Target } from './support/args'
 import { describeMachine, formatTable, loadAverage, log, machineInfo, writeResults } from './support/report'
-import { createScratchDatabase } from './support/server'
 import { summarize, type Summary } from './support/stats'
 
 const { values: args } = parseArgs({
@@ -121,23 +118,7 @@ async function seed(db: Database) {
 }
 
 async function runTarget(target: Target): Promise<{ target: Target; seeded: { sessions: number; measures: number }; steps: Record<string, Summary> }> {
-  let cleanup: () => Promise<void>
-  let db: Database
-  if (target === 'pglite') {
-    const driver = await openPgliteDriver()
-    db = createDatabase(driver)
-    cleanup = () => driver.close()
-    await migrate(driver)
-  } else {
-    const scratch = await createScratchDatabase(settings.adminUrl)
-    const driver = openPostgresDriver(scratch.url, { maxConnections: 5 })
-    db = createDatabase(driver)
-    cleanup = async () => {
-      await driver.close()
-      await scratch.drop()
-    }
-    await migrate(driver)
-  }
+  const { db, close: cleanup } = await openBenchDatabase(target, settings.adminUrl)
   try {
     const seedStarted = performance.now()
     const s = await seed(db)
