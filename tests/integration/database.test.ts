@@ -261,12 +261,13 @@ describe('the embedded database folder', () => {
   })
 
   it('takes over a lock whose process was killed but not yet reaped (a zombie), or whose pid now belongs to another process', async () => {
-    // `sleep 0` exits at once; its parent execs into `sleep 30` and never reaps it: a zombie.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    // The shell starts `sleep 1` in the background, then execs into `sleep 30`, which never reaps it: once
+    // `sleep 1` exits it is a zombie. (A child that exits before the exec may be reaped by the shell itself.)
+    const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecoach-pglite-'))
     try {
       const zombie = Number((await once(parent.stdout, 'data'))[0].toString().trim())
-      while (!/^\S+ \(.*\) Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((resolve) => setImmediate(resolve))
+      while (!/^\S+ \(.*\) Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((resolve) => setTimeout(resolve, 10))
       fs.writeFileSync(path.join(folder, 'pglite.lock'), String(zombie))
       const driver = await openPgliteDriver({ dataDirectory: folder })
       await driver.close()
