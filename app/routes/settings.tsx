@@ -328,7 +328,7 @@ export default function Settings() {
         <div className="flex flex-col gap-4 text-sm">
           <p>
             Download everything you own or wrote here — your profile, sessions with every stage, summaries, plans, milestones,
-            measures and the activity below — as a ZIP of JSON files with a page you can read in a browser.
+            measures, weekly plans and reviews, messages and the activity below — as a ZIP of JSON files with a page you can read in a browser.
           </p>
           <Form method="post" action="/settings/export" reloadDocument>
             <SubmitButton variant="secondary">Download my data</SubmitButton>

@@ -206,6 +206,22 @@ export const emailDigestSentSchema = z.object({
   sent_at: timestamp.nullable(),
 })
 
+/** A message the person sent or received (a coach's follow-up, or the client's answer). */
+export const messageSchema = z.object({
+  id,
+  program_id: id,
+  sender_id: id,
+  recipient_id: id,
+  body: z.string(),
+  about: z.string().nullable(),
+  created_at: timestamp,
+  read_at: timestamp.nullable(),
+  emailed_at: timestamp.nullable(),
+})
+
+/** A coach's "dismiss" on a needs-attention reason: the coach's own working note, in the coach's export only. */
+export const attentionDismissalSchema = z.object({ client_id: id, program_id: id, reason: z.string(), dismissed_at: timestamp })
+
 export const templateSchema = z.object({
   id,
   program_id: id,
@@ -277,6 +293,8 @@ export const exportFiles = {
   'weekly-reviews.json': z.array(weeklyReviewSchema),
   'email-digest-settings.json': z.array(emailDigestSettingSchema),
   'email-digests-sent.json': z.array(emailDigestSentSchema),
+  'messages.json': z.array(messageSchema),
+  'attention-dismissals.json': z.array(attentionDismissalSchema),
   'templates.json': z.array(templateSchema),
   'template-items.json': z.array(templateItemSchema),
   'tags.json': z.array(tagSchema),

@@ -95,6 +95,15 @@ const fileQueries: Record<Exclude<ExportFileName, 'profile.json' | 'activity.jso
   'email-digests-sent.json': `
     select d.period_start, d.status, d.item_count, d.claimed_at, d.sent_at
     from public.email_digests_sent d where d.user_id = $1 order by d.period_start`,
+  // Messages they sent or received; a coach's dismissals of needs-attention reasons (decision 028).
+  'messages.json': `
+    select m.id, m.program_id, m.sender_id, m.recipient_id, m.body, m.about, m.created_at, m.read_at, m.emailed_at
+    from public.messages m where m.sender_id = $1 or m.recipient_id = $1
+    order by m.created_at, m.id`,
+  'attention-dismissals.json': `
+    select d.client_id, d.program_id, d.reason, d.dismissed_at
+    from public.attention_dismissals d where d.coach_id = $1
+    order by d.dismissed_at, d.client_id, d.reason`,
   'templates.json': `
     select t.id, t.program_id, t.title, t.description, t.includes_conversation, t.stage_prompts, t.is_public,
            t.created_at, t.updated_at
