@@ -98,9 +98,4 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return
   if (url.pathname.startsWith('/assets/')) return event.respondWith(asset(request))
   if (request.mode === 'navigate') return event.respondWith(navigate(request))
-  // Remix asks which routes the links on a page lead to; offline, "load them as documents"
-  // (which this worker answers) instead of an error.
-  if (url.pathname === '/__manifest') {
-    event.respondWith(fetch(request).catch(() => new Response(null, { status: 204, headers: { 'X-Remix-Reload-Document': 'yes' } })))
-  }
 })
