@@ -92,11 +92,16 @@ type PreparedTurn =
  */
 function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }: TurnRequest): Promise<PreparedTurn> {
   return deps.db.asUser(userId, async (tx): Promise<PreparedTurn> => {
-    const { session, stageView } = await loadRunnableStage(tx, userId, sessionId, stage)
-    const settings = await readClientSettings(tx, { clientId: session.clientId })
+    // Sent together: a turn runs only in a self-coaching session, whose client is the one who runs it.
+    const [{ session, stageView }, settings] = await Promise.all([
+      loadRunnableStage(tx, userId, sessionId, stage),
+      readClientSettings(tx, { clientId: userId }),
+    ])
     let transcript = stageView.responses.transcript
     let saved: Message | null = null
     let screen = false
+    /** Whether this turn holds the claim on the message it answers, once asked. */
+    let claimed: boolean | undefined
     if (input.kind === 'message') {
       const existing = transcript.findIndex((message) => message.id === input.messageId)
       if (existing >= 0) {
@@ -113,7 +118,11 @@ function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }
           await pauseSession(tx, { sessionId })
           return { answer: false, events: [{ type: 'saved', message: clientMessage }, { type: 'paused', message: support }] }
         }
-        await appendMessages(tx, { sessionId, stage, messages: [clientMessage] })
+        // The message and the claim to answer it, sent together (the claim needs no answer from the first).
+        ;[, claimed] = await Promise.all([
+          appendMessages(tx, { sessionId, stage, messages: [clientMessage] }),
+          claimReply(tx, deps.ai, sessionId, input.messageId),
+        ])
         transcript = [...transcript, clientMessage]
         saved = clientMessage
         screen = risk.level === 'ambiguous' && deps.ai !== null
@@ -125,7 +134,8 @@ function prepareTurn(deps: TurnDependencies, { userId, sessionId, stage, input }
 
     const answering = input.kind === 'message' ? input.messageId : transcript.at(-1)?.id
     if (!answering) throw new Error('A turn with no client message to answer')
-    if (!(await claimReply(tx, deps.ai, sessionId, answering))) {
+    claimed ??= await claimReply(tx, deps.ai, sessionId, answering)
+    if (!claimed) {
       // Another request is answering this message (or just has): never a second reply.
       const { stageView } = await loadRunnableStage(tx, userId, sessionId, stage)
       const reply = replyTo(stageView.responses.transcript, answering)

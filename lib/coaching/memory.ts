@@ -69,10 +69,9 @@ export function reviewRowsFor(memory: MemoryItem[], reviews: readonly ActionRevi
 
 const memoryItemsSchema = z.array(memoryItemSchema).catch([])
 
-/** A session's memory, as far as the reader may see it: nothing for a coach the session is only shared with. */
-export async function readMemory(tx: Tx, { sessionId }: { sessionId: string }): Promise<MemoryItem[]> {
-  const [row] = await tx.query<{ items: unknown }>('select items from public.session_memories where session_id = $1', [sessionId])
-  return row ? memoryItemsSchema.parse(row.items) : []
+/** A session's memory as read under its policy: none when it has none, or for a coach the session is only shared with. */
+export function readMemoryItems(value: unknown): MemoryItem[] {
+  return value == null ? [] : memoryItemsSchema.parse(value)
 }
 
 /** Records or replaces a session's memory (only whoever runs the session may). */

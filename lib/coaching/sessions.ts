@@ -3,7 +3,7 @@ import { sqlState, type Database, type Tx } from '../db/database'
 import { AppError } from '../errors'
 import { formatDate } from '../dates.shared'
 import { loadStagePrompt } from '../ai/prompts'
-import { buildMemory, readMemory, saveMemory } from './memory'
+import { buildMemory, readMemoryItems, saveMemory } from './memory'
 import { newMessage, openStage, readResponses, type MemoryItem, type StageResponses } from './responses'
 import type { Message } from './turn-protocol.shared'
 import { memoryStage, savedFields, sessionOutcome, stageInfo, stages, type SessionOutcome, type StageFields, type StageNumber, type StageSlug } from './stages.shared'
@@ -289,6 +289,9 @@ export async function readSession(
   tx: Tx,
   { userId, sessionId, forTurnIn }: { userId: string; sessionId: string; forTurnIn?: StageNumber },
 ): Promise<SessionView> {
+  // One statement (issue 10): the session, its stages and its memory, each under its own
+  // table's policies. With `forTurnIn`, the stages up to that one, and of the earlier ones
+  // only their reviewed fields.
   const [row] = await tx.query<{
     id: string
     title: string
@@ -313,33 +316,29 @@ export async function readSession(
     due_at: Date | null
     session_template_id: string | null
     module_run_id: string | null
+    memory_items: unknown
+    stages: Array<{ stage_number: number; completed_at: string | null; responses: unknown }>
   }>(
     `select s.id, s.title, s.session_type, s.source, s.current_stage, s.session_date, s.started_at,
             s.completed_at, s.cancelled_at, s.paused_at, s.released_at, s.visibility, s.user_id,
             client.display_name as client_name, s.coach_id, coach.display_name as coach_name,
-            s.program_id, s.summary, s.items, s.has_conversation, s.due_at, s.session_template_id, s.module_run_id
+            s.program_id, s.summary, s.items, s.has_conversation, s.due_at, s.session_template_id, s.module_run_id,
+            (select m.items from public.session_memories m where m.session_id = s.id) as memory_items,
+            (select coalesce(jsonb_agg(jsonb_build_object(
+                      'stage_number', r.stage_number,
+                      'completed_at', r.completed_at,
+                      'responses', case when $2::int is null or r.stage_number = $2::int then r.responses
+                                        else jsonb_build_object('fields', r.responses -> 'fields') end
+                    ) order by r.stage_number), '[]'::jsonb)
+             from public.stage_responses r
+             where r.session_id = s.id and ($2::int is null or r.stage_number <= $2::int)) as stages
      from public.coaching_sessions s
      left join public.profiles client on client.id = s.user_id
      left join public.profiles coach on coach.id = s.coach_id
      where s.id = $1`,
-    [sessionId],
+    [sessionId, forTurnIn ?? null],
   )
   if (!row) throw new AppError('not_found', 'That session does not exist, or you do not have access to it.')
-  const stageRows = forTurnIn
-    ? await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
-        `select stage_number, completed_at,
-                case when stage_number = $2 then responses
-                     else jsonb_build_object('fields', responses->'fields')
-                end as responses
-         from public.stage_responses
-         where session_id = $1 and stage_number <= $2 order by stage_number`,
-        [sessionId, forTurnIn],
-      )
-    : await tx.query<{ stage_number: number; completed_at: Date | null; responses: unknown }>(
-        `select stage_number, completed_at, responses from public.stage_responses
-         where session_id = $1 order by stage_number`,
-        [sessionId],
-      )
   const viewerRole = row.user_id === userId ? 'client' : 'coach'
   const contentVisible = viewerRole === 'coach' || row.session_type === 'self_coaching' || row.released_at !== null
   return {
@@ -370,14 +369,14 @@ export async function readSession(
     viewerRuns: row.session_type === 'self_coaching' ? viewerRole === 'client' : viewerRole === 'coach',
     contentVisible,
     summary: readSummary(row.summary),
-    memory: await readMemory(tx, { sessionId }),
-    stages: stageRows.map((stage) => {
+    memory: readMemoryItems(row.memory_items),
+    stages: row.stages.map((stage) => {
       const info = stageInfo(stage.stage_number)
       return {
         number: info.number,
         name: info.name,
         purpose: info.purpose,
-        completedAt: stage.completed_at,
+        completedAt: stage.completed_at === null ? null : new Date(stage.completed_at),
         responses: readResponses(stage.responses),
       }
     }),

@@ -564,6 +564,19 @@ describeOnOwnData('stage_responses', () => {
     )
   })
 
+  it('in a coach-led session only the leading coach edits and deletes its stages', async () => {
+    const [stage] = await service((tx) =>
+      tx.query<{ id: string }>(
+        `insert into public.stage_responses (session_id, stage_number, stage_name) values ($1, 4, 'finish') returning id`,
+        [row.coachLedSession],
+      ),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.stage_responses set responses = '{"edited": true}' where id = $1 returning id`, [stage!.id]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.stage_responses where id = $1 returning id', [stage!.id]))
+  })
+
   it('only the person running the session deletes its stages', async () => {
     const [stage] = await service((tx) =>
       tx.query<{ id: string }>(
