@@ -24,29 +24,46 @@ export default async function handleRequest(
   // The loaders are done: commit their reads and free the connection before rendering.
   await loadContext.finishReads?.()
   // Bots get the whole page at once; browsers get it streamed as it is ready.
-  const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
+  const wholePageAtOnce = isbot(request.headers.get('user-agent') ?? '')
   const nonce = loadContext.nonce
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
+    // Stops a render still streaming after the timeout. Cleared once everything is rendered:
+    // a pending timer would keep the request's whole render in memory until it fired, six
+    // seconds of pages under load (issue 10: the server's memory after 10,000 requests).
+    let abortTimer: NodeJS.Timeout | undefined
+    let done = false
+    const finished = () => {
+      done = true
+      clearTimeout(abortTimer)
+    }
+    const send = () => {
+      shellRendered = true
+      const body = new PassThrough()
+      responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+      resolve(
+        new Response(createReadableStreamFromReadable(body), {
+          headers: responseHeaders,
+          status: responseStatusCode,
+        }),
+      )
+      pipe(body)
+    }
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        [readyEvent]() {
-          shellRendered = true
-          const body = new PassThrough()
-          responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          )
-          pipe(body)
+        onShellReady() {
+          if (!wholePageAtOnce) send()
+        },
+        onAllReady() {
+          finished()
+          if (wholePageAtOnce) send()
         },
         onShellError(error: unknown) {
+          finished()
           reject(error)
         },
         onError(error: unknown) {
@@ -56,7 +73,7 @@ export default async function handleRequest(
         },
       },
     )
-    setTimeout(abort, ABORT_DELAY_MS + 1000)
+    if (!done) abortTimer = setTimeout(abort, ABORT_DELAY_MS + 1000)
   })
 }
 

@@ -170,8 +170,8 @@ export function createServer(parts: ServerParts): express.Express {
     // The address and user agent go with every transaction of the request, for the audit log.
     const origin = { ipAddress: req.ip ?? null, userAgent: req.get('User-Agent') ?? null }
     try {
-      const gone = browserGoneSignal(res)
-      const handle = () => withRequestOrigin(origin, () => handleRemix(toFetchRequest(req, gone, body), loadContext(req, res, reads, gone)))
+      const { gone, over } = responseSignals(res)
+      const handle = () => withRequestOrigin(origin, () => handleRemix(toFetchRequest(req, over, body), loadContext(req, res, reads, gone)))
       const response = reads ? await reads.enter(handle) : await handle()
       await reads?.finish()
       await sendRemixResponse(res, response, compress && req.method !== 'HEAD' && acceptsGzip(req.headers['accept-encoding']))
@@ -201,31 +201,37 @@ export function createServer(parts: ServerParts): express.Express {
   }
 
   /**
-   * Aborts once the response can no longer be written (the browser left, or pressed Stop).
-   * The response's own 'close' listener holds the controller, so the signal fires for
+   * `gone` aborts once the response can no longer be written (the browser left, or pressed
+   * Stop). The response's own 'close' listener holds the controller, so the signal fires for
    * whoever holds it. A Request's signal only follows this one, through the copies undici
    * and Remix make (undici links each to the last by a weak reference); in CI a stopped chat
    * turn now and then did not see the abort through them and ran on, so the chat route
    * takes this signal from the context instead.
+   *
+   * `over` aborts once the response is closed, sent or not: it is the Request's signal, and
+   * Remix lets go of a request (its five-second timer over the page's data) only when that
+   * signal aborts, so a sent page is freed at once rather than five seconds later (issue 10).
    */
-  function browserGoneSignal(res: express.Response): AbortSignal {
-    const controller = new AbortController()
+  function responseSignals(res: express.Response): { gone: AbortSignal; over: AbortSignal } {
+    const gone = new AbortController()
+    const over = new AbortController()
     let finished = false
     res.on('finish', () => {
       finished = true
     })
     res.on('close', () => {
-      if (!finished) controller.abort()
+      if (!finished) gone.abort()
+      over.abort()
     })
-    return controller.signal
+    return { gone: gone.signal, over: over.signal }
   }
 
-  function toFetchRequest(req: express.Request, gone: AbortSignal, body: Buffer | undefined): Request {
+  function toFetchRequest(req: express.Request, over: AbortSignal, body: Buffer | undefined): Request {
     const url = new URL(`${req.protocol}://${addressedHost(req) ?? 'localhost'}${req.originalUrl}`)
     return new Request(url.href, {
       method: req.method,
       headers: fetchHeaders(req.headers),
-      signal: gone,
+      signal: over,
       body: body && body.length > 0 ? new Uint8Array(body) : undefined,
     })
   }

@@ -258,3 +258,28 @@ describe('joining a program through an invite link', () => {
     expect((await fetch(`${baseUrl}/invites/not-a-real-token`)).status).toBe(404)
   })
 })
+
+describe('memory after a page is sent (issue 10)', () => {
+  /** One page over a connection of its own, read to the end, the connection closed. */
+  const loadPage = (page: string, userAgent: string) =>
+    new Promise<number>((resolve, reject) => {
+      http
+        .get(baseUrl + page, { agent: false, headers: { 'user-agent': userAgent, connection: 'close' } }, (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode ?? 0))
+        })
+        .on('error', reject)
+    })
+  const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+
+  it.each([
+    ['a browser (streamed)', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36'],
+    ['a bot (the whole page at once)', 'Googlebot/2.1 (+http://www.google.com/bot.html)'],
+  ])('leaves no timer behind for %s: a pending one would hold the whole render for seconds', async (_, userAgent) => {
+    await loadPage('/', userAgent)
+    const before = pendingTimers()
+    for (let i = 0; i < 30; i++) expect(await loadPage('/', userAgent)).toBe(200)
+    // Timers of the server's own (the job queue's, the database's) may come and go; one per page would be 30.
+    expect(pendingTimers() - before).toBeLessThan(5)
+  })
+})
