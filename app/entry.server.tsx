@@ -28,15 +28,6 @@ export default async function handleRequest(
   const nonce = loadContext.nonce
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
-    // Stops a render still streaming after the timeout. Cleared once everything is rendered:
-    // a pending timer would keep the request's whole render in memory until it fired, six
-    // seconds of pages under load (issue 10: the server's memory after 10,000 requests).
-    let abortTimer: NodeJS.Timeout | undefined
-    let done = false
-    const finished = () => {
-      done = true
-      clearTimeout(abortTimer)
-    }
     const send = () => {
       shellRendered = true
       const body = new PassThrough()
@@ -59,11 +50,11 @@ export default async function handleRequest(
           if (!wholePageAtOnce) send()
         },
         onAllReady() {
-          finished()
+          clearTimeout(abortTimer)
           if (wholePageAtOnce) send()
         },
         onShellError(error: unknown) {
-          finished()
+          clearTimeout(abortTimer)
           reject(error)
         },
         onError(error: unknown) {
@@ -73,7 +64,11 @@ export default async function handleRequest(
         },
       },
     )
-    if (!done) abortTimer = setTimeout(abort, ABORT_DELAY_MS + 1000)
+    // Stops a render still streaming after the timeout; cleared above once everything is
+    // rendered (React calls back later, never during this call): a pending timer would keep
+    // the request's whole render in memory until it fired, six seconds of pages under load
+    // (issue 10: the server's memory after 10,000 requests).
+    const abortTimer = setTimeout(abort, ABORT_DELAY_MS + 1000)
   })
 }
 

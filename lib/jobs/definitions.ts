@@ -152,7 +152,7 @@ export const messageEmailsJob = defineJob({
   schedule: '* * * * *',
   writes: ['public.messages'],
   async run({ db, mail }) {
-    return emailPendingMessages(db, { mailer: mail?.mailer ?? null, appUrl: mail?.appUrl ?? 'http://localhost:3000' })
+    return emailPendingMessages(db, { mail: mail ?? null })
   },
 })
 

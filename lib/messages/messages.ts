@@ -185,9 +185,10 @@ const emailBatch = 50
  */
 export async function emailPendingMessages(
   db: Database,
-  { mailer, appUrl, now = new Date() }: { mailer: Mailer | null; appUrl: string; now?: Date },
+  { mail, now = new Date() }: { mail: { mailer: Mailer; appUrl: string } | null; now?: Date },
 ): Promise<{ emailed: number; waiting: number }> {
-  if (!mailer) return { emailed: 0, waiting: 0 }
+  if (!mail) return { emailed: 0, waiting: 0 }
+  const { mailer, appUrl } = mail
   const pending = await db.asService((tx) =>
     tx.query<{ id: string; body: string; email: string | null; sender_name: string | null; program_name: string; recipient_name: string | null }>(
       `select m.id, m.body, u.email::text as email, sp.display_name as sender_name, p.name as program_name, rp.display_name as recipient_name

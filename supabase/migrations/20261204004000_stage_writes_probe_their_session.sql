@@ -8,7 +8,8 @@
 --
 -- The probe reads coaching_sessions under its own policy, which lets both writers read the
 -- row: the client their own sessions, the leading coach a coach-led session (always shared,
--- by the coaching_sessions_coach_led_is_shared constraint) of a client they coach.
+-- by the coaching_sessions_coach_led_is_shared constraint) of a client they coach. An
+-- update's new row is checked by the same rule (a policy without WITH CHECK uses USING).
 
 drop policy "People who run a session can record its stages" on public.stage_responses;
 create policy "People who run a session can record its stages"
@@ -31,19 +32,6 @@ drop policy "People who run a session can edit its stages" on public.stage_respo
 create policy "People who run a session can edit its stages"
   on public.stage_responses for update to authenticated
   using (
-    exists (
-      select 1 from public.coaching_sessions s
-      where s.id = session_id
-        and (
-          (s.session_type = 'self_coaching' and s.user_id = (select auth.uid()))
-          or (
-            s.session_type = 'coach_led' and s.coach_id = (select auth.uid())
-            and (s.user_id, s.program_id) in (select c.client_id, c.program_id from private.my_clients() c)
-          )
-        )
-    )
-  )
-  with check (
     exists (
       select 1 from public.coaching_sessions s
       where s.id = session_id

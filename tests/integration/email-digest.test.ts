@@ -22,7 +22,7 @@ import { unsubscribeToken } from '#lib/reminders/unsubscribe-token'
 import { action as settingsAction, loader as settingsLoader } from '../../app/routes/settings'
 import { action as unsubscribeAction, loader as unsubscribeLoader } from '../../app/routes/unsubscribe.$token'
 import { CookieJar } from '../support/cookie-jar'
-import { createTestDatabase, createUser, deleteUser, type TestDatabase } from '../support/database'
+import { createTestDatabase, createUser, deleteUser, tableFingerprints, type TestDatabase } from '../support/database'
 import { closedPort } from '../support/ports'
 import { callRoute } from '../support/route-call'
 import { headerOf, startSmtpReceiver, type ReceivedEmail, type SmtpReceiver } from '../support/smtp-receiver'
@@ -147,22 +147,6 @@ afterAll(async () => {
   await testDb?.close()
 })
 
-/** Every row of every table in public and private, as one fingerprint per table. */
-async function fingerprints(): Promise<Record<string, string>> {
-  const tables = await service<{ name: string }>(
-    `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname in ('public', 'private') and c.relkind in ('r', 'p') order by 1`,
-  )
-  const result: Record<string, string> = {}
-  for (const { name } of tables) {
-    const [row] = await service<{ n: number; digest: string }>(
-      `select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${name} t`,
-    )
-    result[name] = `${row!.n}:${row!.digest}`
-  }
-  return result
-}
-
 describe('the digest job', () => {
   it('does nothing without SMTP', async () => {
     expect(await emailDigestJob.perform({ db: testDb.db, ai: null, mail: null, log: () => {} }, {})).toEqual({ sent: 0, empty: 0, alreadyClaimed: 0, failed: 0, noMail: true })
@@ -170,11 +154,11 @@ describe('the digest job', () => {
   })
 
   it('sends one digest to each person who turned it on and has something due, once their Monday 07:00 has come; writing only its own rows', async () => {
-    const before = await fingerprints()
+    const before = await tableFingerprints(testDb.db)
     const first = await sendDueDigests({ db: testDb.db, mail }, { now: mondayMorning })
     // Ana is sent one; Dee and the coach have nothing of their own due (the coach's clients' work is not theirs); Eve's morning has not come.
     expect(first).toEqual({ sent: 1, empty: 2, alreadyClaimed: 0, failed: 0 })
-    const after = await fingerprints()
+    const after = await tableFingerprints(testDb.db)
     const changed = Object.keys(after).filter((table) => after[table] !== before[table])
     expect(changed).toEqual(['public.email_digests_sent'])
 

@@ -10,26 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobs } from '#lib/jobs/definitions'
 import { digestMailFrom } from '#lib/reminders/email-digest'
 import { createProgram } from '#lib/programs/programs'
-import { createTestDatabase, createUser, type TestDatabase } from '../support/database'
+import { createTestDatabase, createUser, tableFingerprints, type TestDatabase } from '../support/database'
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver'
 
 let testDb: TestDatabase
 let smtp: SmtpReceiver
 const service = <T extends object>(sql: string, params: unknown[] = []) => testDb.db.asService((tx) => tx.query<T>(sql, params))
-
-/** Every row of every table in public and private, as one fingerprint per table. */
-async function fingerprints(): Promise<Record<string, string>> {
-  const tables = await service<{ name: string }>(
-    `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname in ('public', 'private') and c.relkind in ('r', 'p') order by 1`,
-  )
-  const result: Record<string, string> = {}
-  for (const { name } of tables) {
-    const [row] = await service<{ n: number; digest: string }>(`select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${name} t`)
-    result[name] = `${row!.n}:${row!.digest}`
-  }
-  return result
-}
 
 beforeAll(async () => {
   testDb = await createTestDatabase()
@@ -66,7 +52,7 @@ afterAll(async () => {
 
 describe('each job', () => {
   it('declares the tables it writes, each of them a table of the app', async () => {
-    const tables = Object.keys(await fingerprints())
+    const tables = Object.keys(await tableFingerprints(testDb.db))
     for (const job of jobs) {
       expect([job.name, job.writes.length > 0]).toEqual([job.name, true])
       expect([job.name, job.writes.filter((table) => !tables.includes(table))]).toEqual([job.name, []])
@@ -77,10 +63,10 @@ describe('each job', () => {
   const hasWork = new Set(['auth-housekeeping', 'audit-retention', 'complete-past-weeks', 'weekly-reviews', 'message-emails'])
   for (const job of jobs) {
     it(`${job.name} writes only ${job.writes.join(', ')}`, async () => {
-      const before = await fingerprints()
+      const before = await tableFingerprints(testDb.db)
       const mail = digestMailFrom({ SMTP_URL: smtp.url, MAIL_FROM: 'Stagecoach <coach@stagecoach.test>', appUrl: 'http://stagecoach.test' }, 'job-writes-secret-0123456789abcdef0123')
       await job.perform({ db: testDb.db, ai: null, mail, log: () => {} }, {})
-      const after = await fingerprints()
+      const after = await tableFingerprints(testDb.db)
       const changed = Object.keys(after).filter((table) => after[table] !== before[table])
       expect(changed.filter((table) => !job.writes.includes(table))).toEqual([])
       if (hasWork.has(job.name)) expect(changed.length).toBeGreaterThan(0)

@@ -230,10 +230,10 @@ describe('email, when SMTP is configured', () => {
   it('each message is emailed once to its recipient, however often the job runs; without SMTP nothing is sent or stamped', async () => {
     await service('update public.messages set emailed_at = now()')
     await sendMessage(testDb.db, { userId: coach, recipientId: diego, programId, body: 'Shall we move Tempo run to Friday?', messageId: randomUUID() })
-    expect(await emailPendingMessages(testDb.db, { mailer: null, appUrl: 'http://app.test' })).toEqual({ emailed: 0, waiting: 0 })
-    const mailer = createMailer({ SMTP_URL: smtp.url, MAIL_FROM: 'Stagecoach <coach@example.test>' })
-    expect(await emailPendingMessages(testDb.db, { mailer, appUrl: 'http://app.test' })).toEqual({ emailed: 1, waiting: 0 })
-    expect(await emailPendingMessages(testDb.db, { mailer, appUrl: 'http://app.test' })).toEqual({ emailed: 0, waiting: 0 })
+    expect(await emailPendingMessages(testDb.db, { mail: null })).toEqual({ emailed: 0, waiting: 0 })
+    const mail = { mailer: createMailer({ SMTP_URL: smtp.url, MAIL_FROM: 'Stagecoach <coach@example.test>' })!, appUrl: 'http://app.test' }
+    expect(await emailPendingMessages(testDb.db, { mail })).toEqual({ emailed: 1, waiting: 0 })
+    expect(await emailPendingMessages(testDb.db, { mail })).toEqual({ emailed: 0, waiting: 0 })
     const [email] = await smtp.waitFor(1)
     expect(email).toMatchObject({ to: ['diego@example.test'], subject: 'Coach Cleo sent you a message on Stagecoach' })
     expect(email!.text).toContain('Shall we move Tempo run to Friday?')

@@ -137,3 +137,21 @@ export async function createUser(
   )
   return id
 }
+
+/** Every row of every table in public and private, as one fingerprint per table: what a piece of work changed. */
+export async function tableFingerprints(db: Database): Promise<Record<string, string>> {
+  return db.asService(async (tx) => {
+    const tables = await tx.query<{ name: string }>(
+      `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname in ('public', 'private') and c.relkind in ('r', 'p') order by 1`,
+    )
+    const result: Record<string, string> = {}
+    for (const { name } of tables) {
+      const [row] = await tx.query<{ n: number; digest: string }>(
+        `select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${name} t`,
+      )
+      result[name] = `${row!.n}:${row!.digest}`
+    }
+    return result
+  })
+}
