@@ -35,6 +35,14 @@ export const phone: BrowserContextOptions = {
 }
 
 /**
+ * Remix logs the AbortError of a response it was reading when the read is cancelled: a
+ * fetcher's revalidation cut short by the next navigation (single fetch's decoder logs before
+ * it rethrows, and the router then drops the cancelled load). Nothing failed and the person
+ * sees nothing, so it is not a problem; any other error still is.
+ */
+const cancelledRead = /^AbortError: signal is aborted without reason(\n|$)/
+
+/**
  * Everything that went wrong in the browser while a test ran: console errors (CSP
  * violations show up there), uncaught page errors, CSP violation events, failed requests
  * and server errors. A test fails when any is left at the end, unless it said beforehand
@@ -54,6 +62,7 @@ export class BrowserProblems {
   }
 
   consoleError(text: string, where: string) {
+    if (cancelledRead.test(text)) return
     const expectation = this.expected.find((entry) => entry.remaining > 0 && entry.pattern.test(text))
     if (expectation) {
       expectation.remaining--
