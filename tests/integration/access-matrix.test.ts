@@ -719,6 +719,76 @@ describeOnOwnData('milestones', () => {
   })
 })
 
+describeOnOwnData('milestones of a coach-led session’s plan', () => {
+  const add = (actor: Actor) =>
+    attempt(actor, `insert into public.milestones (action_plan_id, title) values ($1, 'Coach step') returning id`, [row.coachLedPlan])
+
+  it('are added, edited and deleted by the leading coach; by the client once the session is released to them', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), add)
+    const [m] = await service((tx) =>
+      tx.query<{ id: string }>(`insert into public.milestones (action_plan_id, title) values ($1, 'Led step') returning id`, [row.coachLedPlan]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) =>
+      attempt(actor, `update public.milestones set title = 'Edited' where id = $1 returning id`, [m!.id]),
+    )
+    await expectOnly(['coach'], everyoneBut('coach'), (actor) => attempt(actor, 'delete from public.milestones where id = $1 returning id', [m!.id]))
+
+    await service((tx) => tx.query('update public.coaching_sessions set released_at = now() where id = $1', [row.coachLedSession]))
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), add)
+  })
+})
+
+describeOnOwnData('session_memories', () => {
+  const read = (sessionId: string) => (actor: Actor) => attempt(actor, 'select session_id from public.session_memories where session_id = $1', [sessionId])
+  const edit = (sessionId: string) => (actor: Actor) =>
+    attempt(actor, `update public.session_memories set items = '[{"kind": "note"}]' where session_id = $1 returning session_id`, [sessionId])
+  const remove = (sessionId: string) => (actor: Actor) => attempt(actor, 'delete from public.session_memories where session_id = $1 returning session_id', [sessionId])
+  const record = (sessionId: string) => (actor: Actor) =>
+    attempt(actor, `insert into public.session_memories (session_id, items) values ($1, '[]') returning session_id`, [sessionId])
+
+  it('of a self-coaching session, shared or not, are the client’s alone to record, read, edit and delete', async () => {
+    for (const sessionId of [row.privateSession, row.sharedSession]) {
+      await expectOnly(['client'], everyoneBut('client'), record(sessionId))
+      await expectOnly(['client'], everyoneBut('client'), read(sessionId))
+      await expectOnly(['client'], everyoneBut('client'), edit(sessionId))
+      await expectOnly(['client'], everyoneBut('client'), remove(sessionId))
+    }
+  })
+
+  it('of a coach-led session are recorded, edited and deleted by the leading coach, and read by the coach and the client', async () => {
+    await expectOnly(['coach'], everyoneBut('coach'), record(row.coachLedSession))
+    await expectOnly(['client', 'coach'], everyoneBut('client', 'coach'), read(row.coachLedSession))
+    await expectOnly(['coach'], everyoneBut('coach'), edit(row.coachLedSession))
+    await expectOnly(['coach'], everyoneBut('coach'), remove(row.coachLedSession))
+  })
+})
+
+describeOnOwnData('reply_claims', () => {
+  const claim = (sessionId: string, messageId: string) => (actor: Actor) =>
+    attempt(actor, `insert into public.reply_claims (session_id, message_id) values ($1, $2) returning message_id`, [sessionId, messageId])
+
+  it('are taken by whoever runs the session, for themselves only', async () => {
+    await expectOnly(['client'], everyoneBut('client'), claim(row.sharedSession, 'client-message'))
+    await expectOnly(['coach'], everyoneBut('coach'), claim(row.coachLedSession, 'coach-message'))
+    // Never in someone else's name, even in a session one runs.
+    expect(
+      await attempt('client', `insert into public.reply_claims (session_id, message_id, user_id) values ($1, 'forged', $2) returning message_id`, [
+        row.privateSession,
+        id.coach,
+      ]),
+    ).toBe('denied')
+  })
+
+  it('are read and given back by their owner only', async () => {
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `select message_id from public.reply_claims where session_id = $1 and message_id = 'client-message'`, [row.sharedSession]),
+    )
+    await expectOnly(['client'], everyoneBut('client'), (actor) =>
+      attempt(actor, `delete from public.reply_claims where session_id = $1 and message_id = 'client-message' returning message_id`, [row.sharedSession]),
+    )
+  })
+})
+
 describeOnOwnData('audit_log', () => {
   it('entries are read by the person who made them', async () => {
     await expectOnly(['client'], everyoneBut('client'), (actor) =>
