@@ -110,6 +110,19 @@ const identityKey = (identity: Identity) => (identity ? `${identity.role}:${iden
 /** A transaction as the service needs a statement of its own only to carry a request's origin. */
 const needsIdentityStatement = (identity: Identity) => identity !== null || requestOrigins.getStore() !== undefined
 
+/**
+ * Runs `work` as `identity`: the statement that sets it goes out without waiting for its
+ * answer, so the work's first statements follow it in the same round trip (the server runs
+ * a transaction's statements in the order they were sent; decision 033). Settles only when
+ * both have: a failed identity statement fails the work (whose statements then fail too).
+ */
+async function withIdentity<T>(tx: Tx, identity: Identity, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const [identitySet, worked] = await Promise.allSettled([tx.query(setIdentitySql, identityParams(identity)), work(tx)])
+  if (identitySet.status === 'rejected') throw identitySet.reason
+  if (worked.status === 'rejected') throw worked.reason
+  return worked.value
+}
+
 /** A lookup that also sets the claims and role of the user it finds (see Database.identifyUser). */
 const identifyingSql = (lookup: string, parameterCount: number) =>
   `select found.user_id::text as user_id,
@@ -133,10 +146,7 @@ export function createDatabase(driver: Driver): Database {
     try {
       const unit = currentUnit.getStore()
       if (unit && !unit.finished) return await work(unit.as(identity))
-      return await driver.transaction(async (tx) => {
-        if (needsIdentityStatement(identity)) await tx.query(setIdentitySql, identityParams(identity))
-        return work(tx)
-      })
+      return await driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, work) : work(tx)))
     } catch (error) {
       throw toAppError(error)
     }
@@ -215,19 +225,14 @@ class SharedTransaction {
     const result = this.queue.then(async () => {
       if (this.finished) {
         // Late work (after the response was started) gets a transaction of its own.
-        return this.driver.transaction(async (tx) => {
-          if (needsIdentityStatement(identity)) await tx.query(setIdentitySql, identityParams(identity))
-          return statement(tx)
-        })
+        return this.driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, statement) : statement(tx)))
       }
       const open = this.open ?? (this.open = await this.begin())
       try {
         const key = identityKey(identity)
-        if (open.identity !== key) {
-          await open.tx.query(setIdentitySql, identityParams(identity))
-          open.identity = key
-        }
-        return await statement(open.tx, open)
+        if (open.identity === key) return await statement(open.tx, open)
+        open.identity = key
+        return await withIdentity(open.tx, identity, (tx) => statement(tx, open))
       } catch (error) {
         // The transaction is aborted: roll it back; the next statement starts a new one.
         this.open = null

@@ -20,9 +20,13 @@ import { loader as rootLoader } from '~/root'
 import { CookieJar } from '../support/cookie-jar'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
-/** The driver as the server sees it: every statement, and BEGIN and COMMIT/ROLLBACK of each transaction. */
+/**
+ * The driver as the server sees it: every statement, and BEGIN and COMMIT/ROLLBACK of each
+ * transaction; and for each statement, how many of its transaction's statements had been
+ * answered when it was sent (statements sent with the same count went out together).
+ */
 function countingDriver(driver: Driver) {
-  const seen = { transactions: 0, statements: [] as string[] }
+  const seen = { transactions: 0, statements: [] as string[], sentAfter: [] as Array<{ text: string; answered: number }> }
   const counted: Driver = {
     target: driver.target,
     exclusively: (name, work) => driver.exclusively(name, work),
@@ -30,10 +34,12 @@ function countingDriver(driver: Driver) {
     async transaction(work) {
       seen.transactions++
       seen.statements.push('begin')
+      let answered = 0
       const wrap = (tx: Tx): Tx => ({
-        query(text, params) {
+        query<Row extends object>(text: string, params?: readonly unknown[]) {
           seen.statements.push(text)
-          return tx.query(text, params)
+          seen.sentAfter.push({ text, answered })
+          return tx.query<Row>(text, params).finally(() => answered++)
         },
         exec(script) {
           seen.statements.push(script)
@@ -246,6 +252,7 @@ describe('a chat turn before the model', () => {
     const messageId = randomUUID()
     seen.transactions = 0
     seen.statements.length = 0
+    seen.sentAfter.length = 0
     const events = runTurn({ db, ai: null }, { userId, sessionId: started.sessionId, stage: 1, input: { kind: 'message', messageId, text: 'I am here.' } })
     const first = await events.next()
     expect(first.value).toMatchObject({ type: 'saved', message: { id: messageId } })
@@ -254,6 +261,21 @@ describe('a chat turn before the model', () => {
     const inOrder = seen.statements.filter((s) => /stage_responses|reply_claims/.test(s) && /^\s*(update|insert)/.test(s))
     expect(inOrder.map((s) => (s.includes('reply_claims') ? 'claim' : 'store'))).toEqual(['store', 'claim'])
     expect(seen.statements.at(-1)).toBe('end')
+    // In two round trips (decision 033): the identity with the reads (the session and the
+    // client's settings), then the message with its claim.
+    const what = (text: string) =>
+      identityStatements([text]).length ? 'identity'
+      : /^\s*select timezone/.test(text) ? 'settings'
+      : /^\s*select s\.id/.test(text) ? 'session'
+      : /^\s*update public\.stage_responses/.test(text) ? 'message'
+      : /^\s*insert into public\.reply_claims/.test(text) ? 'claim'
+      : text
+    const trips: string[][] = []
+    for (const sent of seen.sentAfter) (trips[sent.answered] ??= []).push(what(sent.text))
+    expect(trips.filter(Boolean)).toEqual([
+      ['identity', 'session', 'settings'],
+      ['message', 'claim'],
+    ])
     const [claim] = await db.asService((tx) => tx.query('select 1 from public.reply_claims where session_id = $1 and message_id = $2', [started.sessionId, messageId]))
     expect(claim).toBeTruthy()
 
