@@ -11,8 +11,8 @@
  *   1. a fresh database (openMigratedDatabase, app not running) bulk-loaded as the service
  *      (bench/support/plans-data.ts): --total-plans plans among 1,000 users, of which three
  *      measured users own 100, 1,000 and 10,000;
- *   2. RLS overhead: the exact SQL of /dashboard's and /action-plans' data functions
- *      (captured from one real call), run --query-runs times as the user (role
+ *   2. RLS overhead: the exact SQL of /dashboard (its loader and the root's profile) and of
+ *      the /action-plans list (captured from one real call each), run --query-runs times as the user (role
  *      authenticated + claims) and as the table owner (the service), interleaved; ratio of p50s;
  *   3. the production server on that database; throughput with --concurrency workers of
  *      one load generator (node:http, keep-alive) for --seconds per URL, interleaved over
@@ -38,15 +38,12 @@ import fs from 'node:fs'
 import http from 'node:http'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { getActiveSession, listSessions } from '../lib/coaching/sessions'
 import { hashPassword } from '../lib/auth/built-in-auth'
 import type { Database } from '../lib/db/database'
-import { chatPreModel, statementsPerPage, type StatementCount } from './support/page-work'
+import { chatPreModel, dashboardSql, statementsPerPage, type StatementCount } from './support/page-work'
 import { createDatabase } from '../lib/db/database'
 import { migrateOrExplain, openDriver } from '../lib/db/open'
-import { listActionPlans, listOpenActionPlans, parsePlanListQuery } from '../lib/plans/action-plans'
-import { getProfile } from '../lib/profiles'
-import { listPrograms } from '../lib/programs/programs'
+import { listActionPlans, parsePlanListQuery } from '../lib/plans/action-plans'
 import { parseTargets, positiveNumber, targetOptions, wholeNumber, type Target } from './support/args'
 import { capturingDatabase, loadPlansData, type CapturedQuery } from './support/plans-data'
 import { describeMachine, formatTable, lastLines, log, logBuild, machineInfo, writeResults } from './support/report'
@@ -149,16 +146,6 @@ function rssMb(pid: number): number {
 // ---------------------------------------------------------------------------------------
 // RLS overhead: the pages' exact SQL as the user and as the owner
 
-async function captureDashboardSql(db: Database, userId: string): Promise<CapturedQuery[]> {
-  const capture = capturingDatabase(db)
-  await getProfile(capture.db, { userId })
-  await listSessions(capture.db, { userId, limit: 10 })
-  await listOpenActionPlans(capture.db, { userId, limit: 10 })
-  await listPrograms(capture.db, { userId })
-  await getActiveSession(capture.db, { userId })
-  return capture.captured
-}
-
 async function capturePlansSql(db: Database, userId: string): Promise<CapturedQuery[]> {
   const capture = capturingDatabase(db)
   await listActionPlans(capture.db, { userId, scope: 'mine', query: parsePlanListQuery(new URLSearchParams()) })
@@ -260,7 +247,7 @@ async function benchTarget(target: Target): Promise<TargetResult> {
     const thousandUser = ids[1]!.id
     log('RLS overhead…')
     result.rls = {
-      dashboard: await rlsOverhead(db, thousandUser, await captureDashboardSql(db, thousandUser)),
+      dashboard: await rlsOverhead(db, thousandUser, await dashboardSql(db, thousandUser)),
       plans: await rlsOverhead(db, thousandUser, await capturePlansSql(db, thousandUser)),
     }
     log('statements per page…')

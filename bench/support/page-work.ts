@@ -20,6 +20,7 @@ import { cancelSession, startSession } from '../../lib/coaching/sessions'
 import { createDatabase, type Database, type Driver, type Tx } from '../../lib/db/database'
 import { parseEnv } from '../../lib/env'
 import { getProfile } from '../../lib/profiles'
+import { capturingDatabase, type CapturedQuery } from './plans-data'
 import { summarize, type Summary } from './stats'
 
 /** The driver with every statement of every transaction recorded, BEGIN and COMMIT as `begin`/`end`. */
@@ -96,6 +97,26 @@ export async function statementsPerPage(
     dashboard: await count('http://localhost/dashboard', dashboardLoader),
     plans: await count('http://localhost/action-plans', plansLoader),
   }
+}
+
+/**
+ * The SQL a GET of /dashboard runs for `userId`, captured from a real call: the root
+ * loader's profile and the route's loader, each data function as it runs on the page.
+ */
+export async function dashboardSql(db: Database, userId: string): Promise<CapturedQuery[]> {
+  const capture = capturingDatabase(db)
+  const context: AppLoadContext = {
+    db: capture.db,
+    env: parseEnv({ NODE_ENV: 'production' }),
+    auth: createBuiltInAuth(db, { secret: 'bench-dashboard-sql-secret-0123456789abcdef', secure: false }),
+    ai: null,
+    ipAddress: '127.0.0.1',
+    nonce: 'bench',
+    getUserId: async () => userId,
+  }
+  await getProfile(capture.db, { userId })
+  await dashboardLoader({ request: new Request('http://localhost/dashboard'), context, params: {} })
+  return capture.captured
 }
 
 /** A model that notes when it is called and answers at once with a short reply. */
