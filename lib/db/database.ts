@@ -52,8 +52,10 @@ export interface Database {
    * A unit of work for what one request reads: every asUser/asAnonymous/asService call made
    * inside `enter` (by any code, on this database) shares one transaction, switching the
    * claims and role with one statement only when they change, until `finish` commits it.
-   * Calls after `finish` get their own transactions again. A failed statement rolls the
-   * shared transaction back and the next call starts a new one. For reads (GET requests):
+   * Calls after `finish` get their own transactions again. Statements are sent as they are
+   * issued (a page's loaders go out together). A failed statement rolls the shared
+   * transaction back; the statements sent behind it, which the aborted transaction refused,
+   * and the calls that follow go on in a new one. For reads (GET requests):
    * writes belong in their own short transaction (see docs/decisions/013-one-unit-of-work-per-request.md).
    */
   readUnit(): ReadUnit
@@ -192,15 +194,35 @@ export function createDatabase(driver: Driver): Database {
   }
 }
 
+/** The shared transaction of a read unit, once open. `identity` is null while unknown (see identify). */
+interface OpenTransaction {
+  tx: Tx
+  identity: string | null
+  /** Statements sent so far; `identify` knows from it whether its answer is still the latest identity. */
+  sent: number
+  /** A statement failed: the transaction is aborted, and statements sent after it fail with 25P02. */
+  failed: boolean
+  end: (error?: unknown) => void
+  ended: Promise<unknown>
+}
+
+/** "current transaction is aborted, commands ignored until end of transaction block" */
+const abortedTransaction = '25P02'
+
 /**
  * One transaction shared by the calls of a read unit, opened at its first statement.
- * Statements run one after another in the order they were issued (concurrent loaders
- * interleave safely), each under the identity of the call that issued it.
+ * Statements are sent as they are issued, without waiting for the ones before them to be
+ * answered — the loaders of a page go out together, in one write (decision 033) — and the
+ * database runs them in the order they were sent, each under the identity of the call that
+ * issued it. A failed statement aborts the transaction: it is rolled back, and the
+ * statements already sent after the failed one (which the aborted transaction refused,
+ * having run nothing) go again in a new one, as the statements issued later do.
  */
 class SharedTransaction {
   finished = false
-  private open: { tx: Tx; identity: string; end: (error?: unknown) => void; ended: Promise<unknown> } | null = null
-  private queue: Promise<unknown> = Promise.resolve()
+  private open: OpenTransaction | null = null
+  private opening: Promise<OpenTransaction> | null = null
+  private pending = new Set<Promise<unknown>>()
 
   constructor(private readonly driver: Driver) {}
 
@@ -215,45 +237,67 @@ class SharedTransaction {
   /** A lookup as the service that becomes the user it finds (Database.identifyUser). */
   identify(text: string, params: readonly unknown[] | undefined): Promise<string | null> {
     return this.enqueue(async (tx, open) => {
+      // Until the answer, nobody knows who the connection is; statements sent meanwhile set it.
+      const before = open?.identity ?? null
+      if (open) open.identity = null
+      const mark = open?.sent
       const [row] = await tx.query<{ user_id: string }>(text, params)
-      if (row && open) open.identity = identityKey(userIdentity(row.user_id))
+      if (open && open.sent === mark) open.identity = row ? identityKey(userIdentity(row.user_id)) : before
       return row?.user_id ?? null
     }, null)
   }
 
-  private enqueue<T>(statement: (tx: Tx, open?: { identity: string }) => Promise<T>, identity: Identity): Promise<T> {
-    const result = this.queue.then(async () => {
-      if (this.finished) {
-        // Late work (after the response was started) gets a transaction of its own.
-        return this.driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, statement) : statement(tx)))
-      }
-      const open = this.open ?? (this.open = await this.begin())
-      try {
-        const key = identityKey(identity)
-        if (open.identity === key) return await statement(open.tx, open)
-        open.identity = key
-        return await withIdentity(open.tx, identity, (tx) => statement(tx, open))
-      } catch (error) {
-        // The transaction is aborted: roll it back; the next statement starts a new one.
-        this.open = null
-        open.end(error)
-        await open.ended
-        throw error
-      }
-    })
-    this.queue = result.catch(() => {})
+  private enqueue<T>(statement: (tx: Tx, open?: OpenTransaction) => Promise<T>, identity: Identity): Promise<T> {
+    // Statements issued while the transaction opens are sent in the order they were issued.
+    const result = (this.opening ??= this.begin()).then((open) => this.send(open, statement, identity))
+    this.pending.add(result)
+    void result.then(
+      () => this.pending.delete(result),
+      () => this.pending.delete(result),
+    )
     return result
   }
 
-  private begin(): Promise<NonNullable<SharedTransaction['open']>> {
-    return new Promise((resolve, reject) => {
+  private async send<T>(open: OpenTransaction, statement: (tx: Tx, open?: OpenTransaction) => Promise<T>, identity: Identity): Promise<T> {
+    if (this.finished || open.failed) {
+      // Late work (after the response was started), or behind a failed statement: a new transaction.
+      if (!this.finished) return this.enqueue(statement, identity)
+      return this.driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, statement) : statement(tx)))
+    }
+    const key = identityKey(identity)
+    open.sent++
+    let sent: Promise<T>
+    if (open.identity === key) sent = statement(open.tx, open)
+    else {
+      open.identity = key
+      sent = withIdentity(open.tx, identity, (tx) => statement(tx, open))
+    }
+    try {
+      return await sent
+    } catch (error) {
+      if (open.failed && sqlState(error) === abortedTransaction) return this.enqueue(statement, identity)
+      // The first failure: roll back; what comes next starts a new transaction.
+      open.failed = true
+      if (this.open === open) {
+        this.open = null
+        this.opening = null
+      }
+      open.end(error)
+      await open.ended
+      throw error
+    }
+  }
+
+  private begin(): Promise<OpenTransaction> {
+    const opening = new Promise<OpenTransaction>((resolve, reject) => {
       let opened = false
-      const ended = this.driver
+      const ended: Promise<unknown> = this.driver
         .transaction(
           (tx) =>
             new Promise<void>((commit, rollback) => {
               opened = true
-              resolve({ tx, identity: 'service', end: (error) => (error ? rollback(error) : commit()), ended })
+              this.open = { tx, identity: 'service', sent: 0, failed: false, end: (error) => (error ? rollback(error) : commit()), ended }
+              resolve(this.open)
             }),
         )
         .then(
@@ -264,6 +308,11 @@ class SharedTransaction {
           },
         )
     })
+    // A transaction that could not open: the next statement tries again.
+    opening.catch(() => {
+      if (this.opening === opening) this.opening = null
+    })
+    return opening
   }
 
   private finishing: Promise<void> | undefined
@@ -276,10 +325,11 @@ class SharedTransaction {
 
   private async commit(): Promise<void> {
     this.finished = true
-    await this.queue
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending])
     const open = this.open
     this.open = null
-    if (open) {
+    this.opening = null
+    if (open && !open.failed) {
       open.end()
       const failure = await open.ended
       if (failure) throw toAppError(failure)

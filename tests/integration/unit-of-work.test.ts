@@ -135,6 +135,21 @@ describe('a GET page is one unit of work', () => {
   }
 })
 
+describe('a GET page sends its statements together', () => {
+  it('/dashboard: after the session lookup, every loader’s statements go out in one round trip', async () => {
+    const { unit, context, request } = getRequest('http://localhost/dashboard')
+    seen.sentAfter.length = 0
+    await unit.enter(() =>
+      Promise.all([rootLoader({ request, context, params: {} } as Parameters<typeof rootLoader>[0]), dashboardLoader({ request, context, params: {} })]),
+    )
+    await unit.finish()
+    const trips = new Map<number, number>()
+    for (const sent of seen.sentAfter) trips.set(sent.answered, (trips.get(sent.answered) ?? 0) + 1)
+    // The session lookup (which becomes the user as it finds them), then the profile and the page's ten queries.
+    expect([...trips.values()]).toEqual([1, 11])
+  })
+})
+
 describe('the request’s origin (issue 15): address and user agent as transaction-local settings', () => {
   const origin = { ipAddress: '2001:db8::7', userAgent: 'OriginTest/1.0' }
   const settings = (tx: Tx) =>
@@ -234,6 +249,26 @@ describe('identities inside one unit', () => {
     expect(String(failure)).toMatch(/division by zero/)
     expect(after).toEqual({ role: 'authenticated', sub: userId })
     expect(seen.transactions).toBe(2)
+  })
+
+  it('statements sent together behind a failed one are run again in a new transaction, each with its own result', async () => {
+    const unit = db.readUnit()
+    seen.transactions = 0
+    seen.sentAfter.length = 0
+    const [failure, ...after] = await unit.enter(() =>
+      Promise.all([
+        db.asUser(userId, (tx) => tx.query('select 1 / 0')).catch((error: unknown) => error),
+        db.asUser(userId, whoAmI),
+        db.asAnonymous(whoAmI),
+        db.asService(async (tx) => (await tx.query<{ n: number }>('select 2 as n'))[0]?.n),
+      ]),
+    )
+    await unit.finish()
+    expect(String(failure)).toMatch(/division by zero/)
+    expect(after).toEqual([{ role: 'authenticated', sub: userId }, { role: 'anon', sub: null }, 2])
+    // All were sent before the failure was known; the three behind it went again, together.
+    expect(seen.transactions).toBe(2)
+    expect(seen.sentAfter.filter((sent) => sent.answered === 0 && !identityStatements([sent.text]).length)).toHaveLength(4 + 3)
   })
 
   it('calls after finish get their own transactions, and a write in a unit is committed by finish', async () => {
