@@ -249,7 +249,7 @@ class SharedTransaction {
 
   private enqueue<T>(statement: (tx: Tx, open?: OpenTransaction) => Promise<T>, identity: Identity): Promise<T> {
     // Statements issued while the transaction opens are sent in the order they were issued.
-    const result = (this.opening ??= this.begin()).then((open) => this.send(open, statement, identity))
+    const result = this.finished ? this.alone(statement, identity) : (this.opening ??= this.begin()).then((open) => this.send(open, statement, identity))
     this.pending.add(result)
     void result.then(
       () => this.pending.delete(result),
@@ -259,11 +259,9 @@ class SharedTransaction {
   }
 
   private async send<T>(open: OpenTransaction, statement: (tx: Tx, open?: OpenTransaction) => Promise<T>, identity: Identity): Promise<T> {
-    if (this.finished || open.failed) {
-      // Late work (after the response was started), or behind a failed statement: a new transaction.
-      if (!this.finished) return this.enqueue(statement, identity)
-      return this.driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, statement) : statement(tx)))
-    }
+    // Behind a failed statement: the next transaction (or one of its own once finished).
+    // A statement issued before finish runs in this one: finish waits for it.
+    if (open.failed) return this.enqueue(statement, identity)
     const key = identityKey(identity)
     open.sent++
     let sent: Promise<T>
@@ -275,17 +273,29 @@ class SharedTransaction {
     try {
       return await sent
     } catch (error) {
-      if (open.failed && sqlState(error) === abortedTransaction) return this.enqueue(statement, identity)
-      // The first failure: roll back; what comes next starts a new transaction.
-      open.failed = true
-      if (this.open === open) {
-        this.open = null
-        this.opening = null
-      }
-      open.end(error)
+      this.abandon(open, error)
+      // Refused because a statement sent before it failed (whose answer may not have been
+      // read yet): it ran nothing, so it goes again in the next transaction.
+      if (sqlState(error) === abortedTransaction) return this.enqueue(statement, identity)
       await open.ended
       throw error
     }
+  }
+
+  /** Rolls back a transaction a statement failed in (once); what comes next starts a new one. */
+  private abandon(open: OpenTransaction, error: unknown) {
+    if (open.failed) return
+    open.failed = true
+    if (this.open === open) {
+      this.open = null
+      this.opening = null
+    }
+    open.end(error)
+  }
+
+  /** Late work (a statement issued after the response was started): a transaction of its own. */
+  private alone<T>(statement: (tx: Tx) => Promise<T>, identity: Identity): Promise<T> {
+    return this.driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, statement) : statement(tx)))
   }
 
   private begin(): Promise<OpenTransaction> {
