@@ -40,12 +40,11 @@ import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { hashPassword } from '../lib/auth/built-in-auth'
 import type { Database } from '../lib/db/database'
-import { chatPreModel, dashboardSql, statementsPerPage, type StatementCount } from './support/page-work'
+import { chatPreModel, dashboardSql, planListSql, statementsPerPage, type StatementCount } from './support/page-work'
 import { createDatabase } from '../lib/db/database'
 import { migrateOrExplain, openDriver } from '../lib/db/open'
-import { listActionPlans, parsePlanListQuery } from '../lib/plans/action-plans'
 import { parseTargets, positiveNumber, targetOptions, wholeNumber, type Target } from './support/args'
-import { capturingDatabase, loadPlansData, type CapturedQuery } from './support/plans-data'
+import { loadPlansData, type CapturedQuery } from './support/plans-data'
 import { describeMachine, formatTable, lastLines, log, logBuild, machineInfo, writeResults } from './support/report'
 import { Cleanup, prepareTarget, signIn, startServer, waitForBuild, type RunningServer } from './support/server'
 import { round, summarize } from './support/stats'
@@ -146,12 +145,6 @@ function rssMb(pid: number): number {
 // ---------------------------------------------------------------------------------------
 // RLS overhead: the pages' exact SQL as the user and as the owner
 
-async function capturePlansSql(db: Database, userId: string): Promise<CapturedQuery[]> {
-  const capture = capturingDatabase(db)
-  await listActionPlans(capture.db, { userId, scope: 'mine', query: parsePlanListQuery(new URLSearchParams()) })
-  return capture.captured
-}
-
 async function rlsOverhead(db: Database, userId: string, statements: CapturedQuery[]) {
   const run = (as: 'user' | 'owner') => {
     const work = async (tx: { query: (text: string, params?: readonly unknown[]) => Promise<unknown[]> }) => {
@@ -248,7 +241,7 @@ async function benchTarget(target: Target): Promise<TargetResult> {
     log('RLS overhead…')
     result.rls = {
       dashboard: await rlsOverhead(db, thousandUser, await dashboardSql(db, thousandUser)),
-      plans: await rlsOverhead(db, thousandUser, await capturePlansSql(db, thousandUser)),
+      plans: await rlsOverhead(db, thousandUser, await planListSql(db, thousandUser)),
     }
     log('statements per page…')
     result.statementsPerPage = await statementsPerPage(driver, { email: ids[1]!.email, password })

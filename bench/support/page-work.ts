@@ -19,6 +19,7 @@ import { runTurn } from '../../lib/coaching/conversation'
 import { cancelSession, startSession } from '../../lib/coaching/sessions'
 import { createDatabase, type Database, type Driver, type Tx } from '../../lib/db/database'
 import { parseEnv } from '../../lib/env'
+import { listActionPlans, parsePlanListQuery } from '../../lib/plans/action-plans'
 import { getProfile } from '../../lib/profiles'
 import { capturingDatabase, type CapturedQuery } from './plans-data'
 import { summarize, type Summary } from './stats'
@@ -116,6 +117,13 @@ export async function dashboardSql(db: Database, userId: string): Promise<Captur
   }
   await getProfile(capture.db, { userId })
   await dashboardLoader({ request: new Request('http://localhost/dashboard'), context, params: {} })
+  return capture.captured
+}
+
+/** The SQL of the /action-plans list for `userId` (the first page, default order), captured from a real call. */
+export async function planListSql(db: Database, userId: string): Promise<CapturedQuery[]> {
+  const capture = capturingDatabase(db)
+  await listActionPlans(capture.db, { userId, scope: 'mine', query: parsePlanListQuery(new URLSearchParams()) })
   return capture.captured
 }
 

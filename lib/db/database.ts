@@ -125,6 +125,11 @@ async function withIdentity<T>(tx: Tx, identity: Identity, work: (tx: Tx) => Pro
   return worked.value
 }
 
+/** A transaction of its own for `work`, as `identity`. */
+function transactionAs<T>(driver: Driver, identity: Identity, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, work) : work(tx)))
+}
+
 /** A lookup that also sets the claims and role of the user it finds (see Database.identifyUser). */
 const identifyingSql = (lookup: string, parameterCount: number) =>
   `select found.user_id::text as user_id,
@@ -148,7 +153,7 @@ export function createDatabase(driver: Driver): Database {
     try {
       const unit = currentUnit.getStore()
       if (unit && !unit.finished) return await work(unit.as(identity))
-      return await driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, work) : work(tx)))
+      return await transactionAs(driver, identity, work)
     } catch (error) {
       throw toAppError(error)
     }
@@ -295,7 +300,7 @@ class SharedTransaction {
 
   /** Late work (a statement issued after the response was started): a transaction of its own. */
   private alone<T>(statement: (tx: Tx) => Promise<T>, identity: Identity): Promise<T> {
-    return this.driver.transaction((tx) => (needsIdentityStatement(identity) ? withIdentity(tx, identity, statement) : statement(tx)))
+    return transactionAs(this.driver, identity, statement)
   }
 
   private begin(): Promise<OpenTransaction> {
